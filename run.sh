@@ -1,0 +1,169 @@
+#!/usr/bin/env bash
+# Runs the whole product locally, without Docker:
+#   PostgreSQL (private cluster in .local/pg, same port every run), the mail catcher (.local/mail, SMTP 2525,
+#   web 8025), N silos (default 1) and the API. Ctrl-C stops everything this script started.
+#
+#   ./run.sh [--silos N] [--no-build]
+#
+# Environment overrides: KUDOS_API_URL (http://127.0.0.1:5080), KUDOS_SMTP_PORT (2525),
+# KUDOS_MAIL_HTTP_PORT (8025), KUDOS_PG_PORT (first start only; then the remembered one). Set Smtp__Host
+# (and Smtp__Port, Smtp__Security, Smtp__User, Smtp__Password) to send through a real server instead
+# of the catcher. Email__From and Kudos__PublicBaseUrl are passed through when set.
+# Logs: .local/logs/*.log (also shown here, prefixed).
+set -euo pipefail
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
+cd "$root"
+
+silos=1
+build=1
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --silos) silos=${2:?--silos needs a number}; shift 2 ;;
+    --silos=*) silos=${1#--silos=}; shift ;;
+    --no-build) build=0; shift ;;
+    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+    *) echo "run.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
+  esac
+done
+[[ $silos =~ ^[1-9][0-9]*$ ]] || { echo "run.sh: --silos must be a positive number" >&2; exit 2; }
+
+api_url=${KUDOS_API_URL:-http://127.0.0.1:5080}
+local_dir="$root/.local"
+logs="$local_dir/logs"
+pg_dir="$local_dir/pg"
+mkdir -p "$logs"
+
+pids=()
+names=()
+pg_started=0
+
+say() { echo "run.sh: $*" >&2; }
+
+cleanup() {
+  trap - INT TERM EXIT
+  local i
+  # Reverse start order: API, silos, catcher; then PostgreSQL.
+  for ((i = ${#pids[@]} - 1; i >= 0; i--)); do
+    kill -TERM "${pids[i]}" 2>/dev/null || true
+  done
+  for ((i = ${#pids[@]} - 1; i >= 0; i--)); do
+    for _ in $(seq 1 60); do
+      kill -0 "${pids[i]}" 2>/dev/null || break
+      sleep 0.5
+    done
+    if kill -0 "${pids[i]}" 2>/dev/null; then
+      say "${names[i]} did not stop within 30 s; killing it"
+      kill -KILL "${pids[i]}" 2>/dev/null || true
+    fi
+  done
+  wait 2>/dev/null || true
+  if [[ $pg_started -eq 1 ]]; then
+    "$root/deploy/local/postgres.sh" stop "$pg_dir" || true
+  fi
+  say "stopped"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# start NAME WORKDIR COMMAND... : runs in the background, output to .local/logs/NAME.log and to the terminal.
+start() {
+  local name=$1 workdir=$2
+  shift 2
+  : >"$logs/$name.log"
+  (cd "$workdir" && exec "$@" </dev/null) > >(tee -a "$logs/$name.log" | sed -u "s/^/[$name] /") 2>&1 &
+  pids+=($!)
+  names+=("$name")
+}
+
+# wait_http NAME URL : until the URL answers (any HTTP status), or the process died, or 120 s passed.
+wait_http() {
+  local name=$1 url=$2 index=$((${#pids[@]} - 1)) i
+  for ((i = 0; i < ${#names[@]}; i++)); do [[ ${names[i]} == "$name" ]] && index=$i; done
+  for _ in $(seq 1 240); do
+    if [[ $(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$url" || true) != 000 ]]; then
+      return 0
+    fi
+    if ! kill -0 "${pids[index]}" 2>/dev/null; then
+      say "$name exited during start-up; see $logs/$name.log"
+      exit 1
+    fi
+    sleep 0.5
+  done
+  say "$name did not answer $url within 120 s; see $logs/$name.log"
+  exit 1
+}
+
+"$root/deploy/local/ensure-deps.sh"
+command -v curl >/dev/null || { say "curl is needed (apt-get install curl)"; exit 1; }
+
+# --- PostgreSQL ---------------------------------------------------------------------------------
+"$root/deploy/local/postgres.sh" start "$pg_dir" ${KUDOS_PG_PORT:-}
+pg_started=1
+pg_port=$(cat "$pg_dir/kudos.port")
+psql=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)/psql
+if [[ -z $("$psql" -h 127.0.0.1 -p "$pg_port" -U postgres -d postgres -tAc \
+  "SELECT 1 FROM pg_database WHERE datname = 'kudos'") ]]; then
+  "$psql" -h 127.0.0.1 -p "$pg_port" -U postgres -d postgres -qc "CREATE DATABASE kudos"
+fi
+export ConnectionStrings__Kudos="Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=kudos"
+
+# --- Mail -----------------------------------------------------------------------------------------
+mail_ui=""
+if [[ -n "${Smtp__Host:-}" ]]; then
+  say "sending mail through $Smtp__Host:${Smtp__Port:-(default port)} (Smtp__Host is set; no mail catcher)"
+else
+  smtp_port=${KUDOS_SMTP_PORT:-2525}
+  mail_http_port=${KUDOS_MAIL_HTTP_PORT:-8025}
+  start mail "$root" /usr/bin/python3 -u "$root/deploy/local/smtp_server.py" --smtp-port "$smtp_port" \
+    --http-port "$mail_http_port" --data-dir "$local_dir/mail"
+  mail_ui="http://127.0.0.1:$mail_http_port/"
+  wait_http mail "${mail_ui}health"
+  export Smtp__Host=127.0.0.1 Smtp__Port=$smtp_port Smtp__Security=None
+fi
+export Email__From=${Email__From:-kudos@localhost}
+export Kudos__PublicBaseUrl=${Kudos__PublicBaseUrl:-$api_url}
+export Orleans__ClusterId=kudos-local Orleans__ServiceId=kudos
+
+# --- Build ----------------------------------------------------------------------------------------
+if [[ $build -eq 1 ]]; then
+  say "building the silo and the API (Release)"
+  for project in src/Silo/Kudos.Silo.csproj src/Api/Kudos.Api.csproj; do
+    dotnet build "$root/$project" -c Release -nologo -v quiet -clp:NoSummary
+  done
+fi
+silo_dir="$root/src/Silo/bin/Release/net10.0"
+api_dir="$root/src/Api/bin/Release/net10.0"
+
+# --- Silos and API --------------------------------------------------------------------------------
+# Each process runs from its output folder so it finds its appsettings.json.
+for ((i = 0; i < silos; i++)); do
+  Orleans__SiloPort=$((11111 + i)) Orleans__GatewayPort=$((30000 + i)) Urls="http://127.0.0.1:$((5081 + i))" \
+    start "silo$i" "$silo_dir" dotnet "$silo_dir/Kudos.Silo.dll"
+done
+for ((i = 0; i < silos; i++)); do
+  wait_http "silo$i" "http://127.0.0.1:$((5081 + i))/health/live"
+done
+start api "$api_dir" dotnet "$api_dir/Kudos.Api.dll" --urls "$api_url"
+wait_http api "$api_url/health/live"
+
+echo
+echo "  Kudos is running:"
+echo "    API          $api_url/"
+[[ -n $mail_ui ]] && echo "    Mail catcher $mail_ui   (SMTP 127.0.0.1:$smtp_port)"
+for ((i = 0; i < silos; i++)); do
+  echo "    Silo $i       http://127.0.0.1:$((5081 + i))/  (silo port $((11111 + i)), gateway $((30000 + i)))"
+done
+echo "    PostgreSQL   $ConnectionStrings__Kudos"
+echo "    Logs         $logs/"
+echo "  Ctrl-C stops everything."
+echo
+
+# Run until Ctrl-C or until one of the processes exits on its own.
+set +e
+wait -n "${pids[@]}"
+status=$?
+set -e
+say "a process exited (status $status); stopping the rest"
+exit 1

@@ -1,0 +1,107 @@
+using Kudos.Api.Http;
+using Kudos.Grains.Boards;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Kudos.Api.Boards;
+
+/// <summary>
+/// <c>/api/boards</c>: boards and their cards. Keys travel as <c>Authorization: Bearer</c>; a wrong or missing key answers
+/// 404 exactly like an unknown board, so ids cannot be probed.
+/// </summary>
+public static class BoardsApi
+{
+    public static IEndpointRouteBuilder MapBoardsApi(this IEndpointRouteBuilder app)
+    {
+        var boards = app.MapGroup("/api/boards").WithTags("Boards");
+
+        boards.MapPost("/", CreateBoardAsync).WithName("CreateBoard")
+            .WithSummary("Create a board (a draft without deliverAt); returns the owner and contribution keys once.");
+        boards.MapGet("/{id:guid}", GetBoardAsync).WithName("GetBoard")
+            .WithSummary("Owner: status, schedule, contributor names and card count, delivery state; no card text while sealed.");
+        boards.MapPatch("/{id:guid}", UpdateBoardAsync).WithName("UpdateBoard")
+            .WithSummary("Owner: change title, recipient, deliverAt or timeZone before delivery (moves the delivery).");
+        boards.MapPost("/{id:guid}/deliver", DeliverNowAsync).WithName("DeliverBoardNow")
+            .WithSummary("Owner: unlock the board now and send the recipient's email.");
+        boards.MapDelete("/{id:guid}", CancelBoardAsync).WithName("CancelBoard")
+            .WithSummary("Owner: cancel the board; it will never be delivered.");
+        boards.MapGet("/{id:guid}/summary", GetSummaryAsync).WithName("GetBoardSummary")
+            .WithSummary("Contributor: title, recipient name, deliverAt, status and card count.");
+        boards.MapPost("/{id:guid}/cards", AddCardAsync).WithName("AddCard")
+            .WithSummary("Contributor: post a sealed card; returns its key once.");
+        boards.MapGet("/{id:guid}/cards", GetCardsAsync).WithName("GetCards")
+            .WithSummary("Recipient, owner or contributor: every card, after delivery only (403 while sealed).");
+        boards.MapGet("/{id:guid}/cards/{cardId:guid}", GetCardAsync).WithName("GetCard")
+            .WithSummary("Author: read one's own card with its key.");
+        boards.MapPut("/{id:guid}/cards/{cardId:guid}", EditCardAsync).WithName("EditCard")
+            .WithSummary("Author: change one's own card before delivery.");
+        boards.MapDelete("/{id:guid}/cards/{cardId:guid}", RemoveCardAsync).WithName("RemoveCard")
+            .WithSummary("Author (card key) or owner (owner key): remove a card before delivery.");
+        return app;
+    }
+
+    private static async Task<Created<BoardCreated>> CreateBoardAsync(HttpRequest request, IGrainFactory grains, CancellationToken ct)
+    {
+        var body = await RequestBody.ReadAsync<CreateBoardRequest>(request, ct);
+        var command = new CreateBoard(
+            body.Title ?? "",
+            body.RecipientName ?? "",
+            body.RecipientEmail ?? "",
+            body.OwnerName ?? "",
+            body.OwnerEmail ?? "",
+            Instants.ParseOptional(body.DeliverAt, "deliverAt"),
+            body.TimeZone);
+        var id = Guid.NewGuid();
+        var created = await grains.GetGrain<IBoardGrain>(id).CreateAsync(command);
+        return TypedResults.Created($"/api/boards/{id}", created);
+    }
+
+    private static async Task<Ok<BoardOwnerView>> GetBoardAsync(Guid id, HttpRequest request, IGrainFactory grains) =>
+        TypedResults.Ok(await grains.GetGrain<IBoardGrain>(id).GetOwnerViewAsync(CapabilityKey.From(request)));
+
+    private static async Task<Ok<BoardOwnerView>> UpdateBoardAsync(Guid id, HttpRequest request, IGrainFactory grains, CancellationToken ct)
+    {
+        var key = CapabilityKey.From(request);
+        var body = await RequestBody.ReadAsync<UpdateBoardRequest>(request, ct);
+        var command = new UpdateBoard(body.Title, body.RecipientName, body.RecipientEmail, Instants.ParseOptional(body.DeliverAt, "deliverAt"), body.TimeZone);
+        return TypedResults.Ok(await grains.GetGrain<IBoardGrain>(id).UpdateAsync(key, command));
+    }
+
+    private static async Task<Ok<BoardOwnerView>> DeliverNowAsync(Guid id, HttpRequest request, IGrainFactory grains) =>
+        TypedResults.Ok(await grains.GetGrain<IBoardGrain>(id).DeliverNowAsync(CapabilityKey.From(request)));
+
+    private static async Task<NoContent> CancelBoardAsync(Guid id, HttpRequest request, IGrainFactory grains)
+    {
+        await grains.GetGrain<IBoardGrain>(id).CancelAsync(CapabilityKey.From(request));
+        return TypedResults.NoContent();
+    }
+
+    private static async Task<Ok<BoardSummary>> GetSummaryAsync(Guid id, HttpRequest request, IGrainFactory grains) =>
+        TypedResults.Ok(await grains.GetGrain<IBoardGrain>(id).GetSummaryAsync(CapabilityKey.From(request)));
+
+    private static async Task<Created<CardCreated>> AddCardAsync(Guid id, HttpRequest request, IGrainFactory grains, CancellationToken ct)
+    {
+        var key = CapabilityKey.From(request);
+        var body = await RequestBody.ReadAsync<CreateCardRequest>(request, ct);
+        var created = await grains.GetGrain<IBoardGrain>(id).AddCardAsync(key, new NewCard(body.AuthorName ?? "", body.Message ?? ""));
+        return TypedResults.Created($"/api/boards/{id}/cards/{created.CardId}", created);
+    }
+
+    private static async Task<Ok<IReadOnlyList<CardView>>> GetCardsAsync(Guid id, HttpRequest request, IGrainFactory grains) =>
+        TypedResults.Ok(await grains.GetGrain<IBoardGrain>(id).GetCardsAsync(CapabilityKey.From(request)));
+
+    private static async Task<Ok<CardView>> GetCardAsync(Guid id, Guid cardId, HttpRequest request, IGrainFactory grains) =>
+        TypedResults.Ok(await grains.GetGrain<IBoardGrain>(id).GetCardAsync(cardId, CapabilityKey.From(request)));
+
+    private static async Task<Ok<CardView>> EditCardAsync(Guid id, Guid cardId, HttpRequest request, IGrainFactory grains, CancellationToken ct)
+    {
+        var key = CapabilityKey.From(request);
+        var body = await RequestBody.ReadAsync<EditCardRequest>(request, ct);
+        return TypedResults.Ok(await grains.GetGrain<IBoardGrain>(id).EditCardAsync(cardId, key, body.Message ?? ""));
+    }
+
+    private static async Task<NoContent> RemoveCardAsync(Guid id, Guid cardId, HttpRequest request, IGrainFactory grains)
+    {
+        await grains.GetGrain<IBoardGrain>(id).RemoveCardAsync(cardId, CapabilityKey.From(request));
+        return TypedResults.NoContent();
+    }
+}

@@ -1,0 +1,64 @@
+using System.Text.Json.Serialization;
+using Kudos.Api.Boards;
+using Kudos.Api.Http;
+using Orleans.Configuration;
+
+namespace Kudos.Api.Hosting;
+
+/// <summary>The API's wiring: an Orleans client that finds gateways in the PostgreSQL membership table, JSON and problem details.</summary>
+public static class ApiHostingExtensions
+{
+    public static WebApplicationBuilder AddKudosApi(this WebApplicationBuilder builder)
+    {
+        var configuration = builder.Configuration;
+        var connectionString = configuration.GetConnectionString("Kudos");
+        if (string.IsNullOrWhiteSpace(connectionString))
+        {
+            throw new InvalidOperationException("ConnectionStrings:Kudos is required (the PostgreSQL database holding the cluster's membership table).");
+        }
+
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = RequestBody.MaxBytes);
+        builder.Services.ConfigureHttpJsonOptions(json =>
+        {
+            json.SerializerOptions.Converters.Add(new JsonStringEnumConverter());
+            json.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
+        });
+        builder.Services.AddProblemDetails(problems => problems.CustomizeProblemDetails = context =>
+        {
+            // Problems the framework writes itself (unmatched route, wrong method) still get a detail that helps.
+            context.ProblemDetails.Detail ??= context.ProblemDetails.Status switch
+            {
+                StatusCodes.Status404NotFound => $"Nothing at {context.HttpContext.Request.Path}: check the id (a GUID) and the path.",
+                StatusCodes.Status405MethodNotAllowed => $"{context.HttpContext.Request.Method} is not allowed on {context.HttpContext.Request.Path}.",
+                _ => "The request could not be processed as sent.",
+            };
+        });
+        builder.Services.AddExceptionHandler<KudosExceptionHandler>();
+        builder.Services.AddOpenApi();
+
+        builder.UseOrleansClient(client =>
+        {
+            client.Configure<ClusterOptions>(options =>
+            {
+                options.ClusterId = configuration["Orleans:ClusterId"] ?? "kudos-local";
+                options.ServiceId = configuration["Orleans:ServiceId"] ?? "kudos";
+            });
+            client.UseAdoNetClustering(options =>
+            {
+                options.Invariant = "Npgsql";
+                options.ConnectionString = connectionString;
+            });
+        });
+        return builder;
+    }
+
+    public static WebApplication MapKudosApi(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.MapOpenApi();
+        app.MapGet("/health/live", () => TypedResults.Ok("live")).WithName("Live").WithSummary("The API process is up.").WithTags("Health");
+        app.MapBoardsApi();
+        return app;
+    }
+}

@@ -1,0 +1,42 @@
+namespace Kudos.Grains.Boards;
+
+/// <summary>
+/// A kudos board: its sealed cards, its capability-key hashes and a durable reminder set to its delivery instant.
+/// Every method that takes a key answers <see cref="KudosErrorKind.NotFound"/> for a wrong key, exactly as for an
+/// unknown board, so ids cannot be probed.
+/// </summary>
+public interface IBoardGrain : IGrainWithGuidKey
+{
+    /// <summary>Creates the board (a draft when no delivery instant is given, otherwise sealed and scheduled).</summary>
+    Task<BoardCreated> CreateAsync(CreateBoard command);
+
+    /// <summary>The owner's view: status, schedule, contributor names and count, and the delivery's state.</summary>
+    Task<BoardOwnerView> GetOwnerViewAsync(string ownerKey);
+
+    /// <summary>Changes title, recipient or schedule before delivery; a new instant moves the reminder.</summary>
+    Task<BoardOwnerView> UpdateAsync(string ownerKey, UpdateBoard command);
+
+    /// <summary>Unlocks the board now and hands the delivery email to dispatch.</summary>
+    Task<BoardOwnerView> DeliverNowAsync(string ownerKey);
+
+    /// <summary>Cancels the board: it will never be delivered and its reminder is removed.</summary>
+    Task CancelAsync(string ownerKey);
+
+    /// <summary>The contributor's view: title, recipient name, schedule, status and card count.</summary>
+    Task<BoardSummary> GetSummaryAsync(string contributeKey);
+
+    /// <summary>Adds a card while posting is open (until the delivery instant).</summary>
+    Task<CardCreated> AddCardAsync(string contributeKey, NewCard card);
+
+    /// <summary>Reads one card with its own key.</summary>
+    Task<CardView> GetCardAsync(Guid cardId, string cardKey);
+
+    /// <summary>Edits one's own card while posting is open.</summary>
+    Task<CardView> EditCardAsync(Guid cardId, string cardKey, string message);
+
+    /// <summary>Removes a card before delivery, with its own key or the owner's key (moderation).</summary>
+    Task RemoveCardAsync(Guid cardId, string key);
+
+    /// <summary>All cards, for the recipient, owner or contributors: after delivery only, otherwise Forbidden.</summary>
+    Task<IReadOnlyList<CardView>> GetCardsAsync(string key);
+}

@@ -1,0 +1,57 @@
+namespace Kudos.Grains;
+
+/// <summary>What kind of caller mistake a <see cref="KudosException"/> reports; the API maps it to an HTTP status.</summary>
+public enum KudosErrorKind
+{
+    /// <summary>The input breaks a rule (length, format, time range). HTTP 400.</summary>
+    Validation = 0,
+
+    /// <summary>The resource does not exist, or the key does not open it. HTTP 404.</summary>
+    NotFound = 1,
+
+    /// <summary>The request contradicts the resource's current state (posting after delivery, …). HTTP 409.</summary>
+    Conflict = 2,
+
+    /// <summary>The key is valid but the content is not readable yet (sealed board). HTTP 403.</summary>
+    Forbidden = 3,
+}
+
+/// <summary>
+/// A caller's mistake, raised by grains and domain rules and carried across the Orleans boundary.
+/// Grains know nothing of HTTP: the API turns these into RFC 9457 problem details.
+/// </summary>
+[GenerateSerializer]
+[Alias("kudos.error")]
+public sealed class KudosException : Exception
+{
+    public KudosException(KudosErrorKind kind, string code, string detail, string? field = null)
+        : base(detail)
+    {
+        Kind = kind;
+        Code = code;
+        Detail = detail;
+        Field = field;
+    }
+
+    /// <summary>The kind, which decides the HTTP status.</summary>
+    [Id(0)]
+    public KudosErrorKind Kind { get; }
+
+    /// <summary>A stable machine-readable code, e.g. <c>board_sealed</c>.</summary>
+    [Id(1)]
+    public string Code { get; }
+
+    /// <summary>A human-readable explanation for the caller.</summary>
+    [Id(2)]
+    public string Detail { get; }
+
+    /// <summary>The input field concerned, when there is one (camelCase, as in the JSON body).</summary>
+    [Id(3)]
+    public string? Field { get; }
+
+    public static KudosException Invalid(string field, string detail) => new(KudosErrorKind.Validation, "invalid_" + field, detail, field);
+
+    public static KudosException NotFound(string what) => new(KudosErrorKind.NotFound, "not_found", $"No {what} with that id, or the key does not open it.");
+
+    public static KudosException Conflict(string code, string detail) => new(KudosErrorKind.Conflict, code, detail);
+}

@@ -1,0 +1,22 @@
+using Kudos.Grains.Email;
+using Microsoft.Extensions.Logging;
+
+namespace Kudos.Grains.Boards;
+
+public sealed partial class BoardGrain
+{
+    [LoggerMessage(Level = LogLevel.Information, Message = "Board {BoardId} created as {Status}, delivery at {DeliverAt}")]
+    private partial void LogCreated(Guid boardId, BoardStatus status, DateTimeOffset? deliverAt);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Board {BoardId} rescheduled to {DeliverAt}")]
+    private partial void LogRescheduled(Guid boardId, DateTimeOffset? deliverAt);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Board {BoardId} cancelled")]
+    private partial void LogCancelled(Guid boardId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Board {BoardId} unlocked at {UnlockedAt} (due {DeliverAt})")]
+    private partial void LogUnlocked(Guid boardId, DateTimeOffset? deliverAt, DateTimeOffset unlockedAt);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Board {BoardId} handed its delivery email to {DispatchId} ({DispatchStatus})")]
+    private partial void LogHandedOff(Guid boardId, string dispatchId, DispatchStatus dispatchStatus);
+}

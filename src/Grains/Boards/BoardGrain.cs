@@ -1,0 +1,255 @@
+using Kudos.Grains.Email;
+using Kudos.Grains.Security;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Kudos.Grains.Boards;
+
+/// <summary>
+/// A board. It seals its cards until the delivery instant, which a durable <c>deliver</c> reminder marks. The tick that
+/// finds the board due unlocks it and records the delivery email in one state write, hands the email to its
+/// <see cref="IEmailDispatchGrain"/>, and only then removes the reminder: every step is idempotent, so duplicate ticks,
+/// crashes between steps and reactivations all converge on exactly one hand-off.
+/// </summary>
+public sealed partial class BoardGrain(
+    [PersistentState("board", StorageNames.Kudos)] IPersistentState<BoardState> board,
+    TimeProvider time,
+    IOptions<KudosOptions> options,
+    ILogger<BoardGrain> logger) : Grain, IBoardGrain, IRemindable
+{
+    private const string DeliverReminder = "deliver";
+
+    private BoardState State => board.State;
+
+    private Guid Id => this.GetPrimaryKey();
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        // Reconcile a board that is due but not delivered (or delivered but not handed off) without waiting for the next
+        // reminder tick, and restore a reminder lost between a state write and its registration.
+        if (State.Status is BoardStatus.Scheduled || State.Delivery is { HandedOff: false })
+        {
+            this.RegisterGrainTimer(ReconcileAsync, new GrainTimerCreationOptions(TimeSpan.Zero, Timeout.InfiniteTimeSpan));
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public async Task<BoardCreated> CreateAsync(CreateBoard command)
+    {
+        var (ownerKey, contributeKey) = BoardRules.Create(State, command, time.GetUtcNow());
+        await board.WriteStateAsync();
+        if (State.Status == BoardStatus.Scheduled)
+        {
+            await ScheduleReminderAsync();
+        }
+
+        LogCreated(Id, State.Status, State.DeliverAt);
+        return new BoardCreated(Id, ownerKey, contributeKey, State.Status, State.DeliverAt);
+    }
+
+    public async Task<BoardOwnerView> GetOwnerViewAsync(string ownerKey)
+    {
+        EnsureKey(ownerKey, State.OwnerKeyHash);
+        return await OwnerViewAsync();
+    }
+
+    public async Task<BoardOwnerView> UpdateAsync(string ownerKey, UpdateBoard command)
+    {
+        EnsureKey(ownerKey, State.OwnerKeyHash);
+        var moved = BoardRules.Update(State, command, time.GetUtcNow());
+        await board.WriteStateAsync();
+        if (moved)
+        {
+            await ScheduleReminderAsync();
+            LogRescheduled(Id, State.DeliverAt);
+        }
+
+        return await OwnerViewAsync();
+    }
+
+    public async Task<BoardOwnerView> DeliverNowAsync(string ownerKey)
+    {
+        EnsureKey(ownerKey, State.OwnerKeyHash);
+        BoardRules.EnsureNotFinal(State);
+        await DeliverAsync(force: true);
+        return await OwnerViewAsync();
+    }
+
+    public async Task CancelAsync(string ownerKey)
+    {
+        EnsureKey(ownerKey, State.OwnerKeyHash);
+        BoardRules.Cancel(State, time.GetUtcNow());
+        await board.WriteStateAsync();
+        await RemoveReminderAsync();
+        LogCancelled(Id);
+    }
+
+    public Task<BoardSummary> GetSummaryAsync(string contributeKey)
+    {
+        EnsureKey(contributeKey, State.ContributeKeyHash);
+        return Task.FromResult(new BoardSummary(Id, State.Title, State.RecipientName, State.Status, State.DeliverAt, State.TimeZone, State.Cards.Count));
+    }
+
+    public async Task<CardCreated> AddCardAsync(string contributeKey, NewCard card)
+    {
+        EnsureKey(contributeKey, State.ContributeKeyHash);
+        var (added, cardKey) = BoardRules.AddCard(State, card, time.GetUtcNow());
+        await board.WriteStateAsync();
+        return new CardCreated(added.Id, cardKey);
+    }
+
+    public Task<CardView> GetCardAsync(Guid cardId, string cardKey) => Task.FromResult(ToView(FindCard(cardId, cardKey)));
+
+    public async Task<CardView> EditCardAsync(Guid cardId, string cardKey, string message)
+    {
+        var card = FindCard(cardId, cardKey);
+        BoardRules.EditCard(State, card, message, time.GetUtcNow());
+        await board.WriteStateAsync();
+        return ToView(card);
+    }
+
+    public async Task RemoveCardAsync(Guid cardId, string key)
+    {
+        var card = State.Status == BoardStatus.None ? null : State.Cards.Find(c => c.Id == cardId);
+        if (card is null || !(CapabilityKeys.Matches(key, card.KeyHash) || CapabilityKeys.Matches(key, State.OwnerKeyHash)))
+        {
+            throw KudosException.NotFound("card");
+        }
+
+        BoardRules.RemoveCard(State, card, time.GetUtcNow());
+        await board.WriteStateAsync();
+    }
+
+    public Task<IReadOnlyList<CardView>> GetCardsAsync(string key)
+    {
+        if (State.Status == BoardStatus.None
+            || !(CapabilityKeys.Matches(key, State.OwnerKeyHash)
+                 | CapabilityKeys.Matches(key, State.ContributeKeyHash)
+                 | CapabilityKeys.Matches(key, State.RecipientKeyHash)))
+        {
+            throw KudosException.NotFound("board");
+        }
+
+        BoardRules.EnsureUnsealed(State);
+        IReadOnlyList<CardView> cards = [.. State.Cards.OrderBy(c => c.CreatedAt).Select(ToView)];
+        return Task.FromResult(cards);
+    }
+
+    public Task ReceiveReminder(string reminderName, TickStatus status) =>
+        reminderName == DeliverReminder ? ReconcileAsync(CancellationToken.None) : Task.CompletedTask;
+
+    private async Task ReconcileAsync(CancellationToken cancellationToken)
+    {
+        await DeliverAsync(force: false);
+        if (State.Status == BoardStatus.Scheduled && !BoardRules.IsDue(State, time.GetUtcNow()) && await this.GetReminder(DeliverReminder) is null)
+        {
+            await ScheduleReminderAsync();
+        }
+    }
+
+    /// <summary>Unlocks when due (or when forced), then hands off; both steps are skipped when already done.</summary>
+    private async Task DeliverAsync(bool force)
+    {
+        var now = time.GetUtcNow();
+        if (State.Status is BoardStatus.Draft or BoardStatus.Scheduled && (force || BoardRules.IsDue(State, now)))
+        {
+            var recipientKey = BoardRules.Unlock(State, now);
+            var url = DeliveryEmail.RecipientUrl(options.Value.PublicBaseUrl, Id, recipientKey);
+            State.Delivery = new DeliveryState
+            {
+                DispatchId = DeliveryEmail.DispatchId(Id),
+                RecipientUrl = url,
+                Email = DeliveryEmail.Compose(Id, State, url),
+            };
+            await board.WriteStateAsync();
+            LogUnlocked(Id, State.DeliverAt, now);
+        }
+
+        if (State.Delivery is { HandedOff: false, Email: { } email } delivery)
+        {
+            var dispatch = await GrainFactory.GetGrain<IEmailDispatchGrain>(delivery.DispatchId).EnqueueAsync(email);
+            delivery.HandedOff = true;
+            delivery.HandedOffAt = time.GetUtcNow();
+            delivery.Email = null;
+            await board.WriteStateAsync();
+            LogHandedOff(Id, delivery.DispatchId, dispatch.Status);
+        }
+
+        if (State.Status is BoardStatus.Delivered or BoardStatus.Cancelled or BoardStatus.None)
+        {
+            await RemoveReminderAsync();
+        }
+    }
+
+    private async Task ScheduleReminderAsync()
+    {
+        // dueTime is relative and fixed when the call arrives: compute it immediately before registering.
+        var period = options.Value.ReminderPeriod;
+        var dueTime = State.DeliverAt!.Value - time.GetUtcNow();
+        await this.RegisterOrUpdateReminder(DeliverReminder, dueTime > TimeSpan.Zero ? dueTime : TimeSpan.Zero, period);
+        if (dueTime < period)
+        {
+            // A reminder due within moments fires only at the next period boundary: a one-shot timer keeps it punctual.
+            this.RegisterGrainTimer(ReconcileAsync, new GrainTimerCreationOptions(dueTime > TimeSpan.Zero ? dueTime : TimeSpan.Zero, Timeout.InfiniteTimeSpan));
+        }
+    }
+
+    private async Task RemoveReminderAsync()
+    {
+        if (await this.GetReminder(DeliverReminder) is { } reminder)
+        {
+            await this.UnregisterReminder(reminder);
+        }
+    }
+
+    private async Task<BoardOwnerView> OwnerViewAsync()
+    {
+        DeliveryView? delivery = null;
+        if (State.Delivery is { } d)
+        {
+            var dispatch = d.HandedOff ? await GrainFactory.GetGrain<IEmailDispatchGrain>(d.DispatchId).GetAsync() : null;
+            delivery = new DeliveryView(
+                d.DispatchId,
+                dispatch?.Status ?? DispatchStatus.Pending,
+                dispatch?.Attempts ?? 0,
+                dispatch?.LastError,
+                dispatch?.ServerReply,
+                dispatch?.SentAt,
+                dispatch?.NextAttemptAt,
+                d.RecipientUrl);
+        }
+
+        return new BoardOwnerView(
+            Id,
+            State.Title,
+            State.RecipientName,
+            State.RecipientEmail,
+            State.OwnerName,
+            State.OwnerEmail,
+            State.Status,
+            State.DeliverAt,
+            State.TimeZone,
+            State.Cards.Count,
+            [.. State.Cards.Select(c => c.AuthorName).Distinct(StringComparer.Ordinal)],
+            State.CreatedAt,
+            State.DeliveredAt,
+            delivery);
+    }
+
+    private CardState FindCard(Guid cardId, string cardKey)
+    {
+        var card = State.Status == BoardStatus.None ? null : State.Cards.Find(c => c.Id == cardId);
+        return card is not null && CapabilityKeys.Matches(cardKey, card.KeyHash) ? card : throw KudosException.NotFound("card");
+    }
+
+    private void EnsureKey(string presented, string storedHash)
+    {
+        if (State.Status == BoardStatus.None || !CapabilityKeys.Matches(presented, storedHash))
+        {
+            throw KudosException.NotFound("board");
+        }
+    }
+
+    private static CardView ToView(CardState card) => new(card.Id, card.AuthorName, card.Message, card.CreatedAt, card.EditedAt);
+}

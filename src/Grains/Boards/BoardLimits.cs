@@ -1,0 +1,15 @@
+namespace Kudos.Grains.Boards;
+
+/// <summary>Every limit on board input, in one place (documented in the README).</summary>
+public static class BoardLimits
+{
+    public const int MaxTitleLength = 200;
+    public const int MaxNameLength = 100;
+    public const int MaxMessageLength = 4000;
+    public const int MaxCardsPerBoard = 500;
+    public const int MaxEmailLength = 254;
+    public const int MaxTimeZoneLength = 64;
+
+    /// <summary>How far ahead a delivery may be scheduled.</summary>
+    public static readonly TimeSpan MaxScheduleAhead = TimeSpan.FromDays(366);
+}

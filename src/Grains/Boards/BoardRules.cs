@@ -1,0 +1,177 @@
+using Kudos.Grains.Security;
+
+namespace Kudos.Grains.Boards;
+
+/// <summary>
+/// The rules of a board, free of Orleans so unit tests can exercise them: sealing, the posting window and the allowed
+/// transitions. Each operation validates, then changes <see cref="BoardState"/> in memory; the grain persists it.
+/// </summary>
+public static class BoardRules
+{
+    /// <summary>Fills a new board's state; returns the keys in clear (only their hashes are kept).</summary>
+    public static (string OwnerKey, string ContributeKey) Create(BoardState state, CreateBoard command, DateTimeOffset now)
+    {
+        if (state.Status != BoardStatus.None)
+        {
+            throw KudosException.Conflict("board_exists", "A board with this id already exists.");
+        }
+
+        var title = InputRules.Text(command.Title, "title", BoardLimits.MaxTitleLength);
+        var recipientName = InputRules.Text(command.RecipientName, "recipientName", BoardLimits.MaxNameLength);
+        var recipientEmail = InputRules.Email(command.RecipientEmail, "recipientEmail");
+        var ownerName = InputRules.Text(command.OwnerName, "ownerName", BoardLimits.MaxNameLength);
+        var ownerEmail = InputRules.Email(command.OwnerEmail, "ownerEmail");
+        var timeZone = InputRules.TimeZone(command.TimeZone);
+        DateTimeOffset? deliverAt = command.DeliverAt is { } at ? InputRules.DeliverAt(at, now) : null;
+
+        var ownerKey = CapabilityKeys.New();
+        var contributeKey = CapabilityKeys.New();
+        state.Title = title;
+        state.RecipientName = recipientName;
+        state.RecipientEmail = recipientEmail;
+        state.OwnerName = ownerName;
+        state.OwnerEmail = ownerEmail;
+        state.TimeZone = timeZone;
+        state.DeliverAt = deliverAt;
+        state.Status = deliverAt is null ? BoardStatus.Draft : BoardStatus.Scheduled;
+        state.CreatedAt = now;
+        state.OwnerKeyHash = CapabilityKeys.Hash(ownerKey);
+        state.ContributeKeyHash = CapabilityKeys.Hash(contributeKey);
+        return (ownerKey, contributeKey);
+    }
+
+    /// <summary>Applies an owner's update; returns whether the delivery instant changed (the reminder must move).</summary>
+    public static bool Update(BoardState state, UpdateBoard command, DateTimeOffset now)
+    {
+        EnsureNotFinal(state);
+        var title = command.Title is null ? state.Title : InputRules.Text(command.Title, "title", BoardLimits.MaxTitleLength);
+        var recipientName = command.RecipientName is null
+            ? state.RecipientName
+            : InputRules.Text(command.RecipientName, "recipientName", BoardLimits.MaxNameLength);
+        var recipientEmail = command.RecipientEmail is null ? state.RecipientEmail : InputRules.Email(command.RecipientEmail, "recipientEmail");
+        var timeZone = command.TimeZone is null ? state.TimeZone : InputRules.TimeZone(command.TimeZone);
+        var deliverAt = command.DeliverAt is { } at ? InputRules.DeliverAt(at, now) : state.DeliverAt;
+        if (command.DeliverAt is null && IsPostingClosed(state, now))
+        {
+            throw KudosException.Conflict("delivery_due", "The delivery instant has passed; the board is being delivered.");
+        }
+
+        var moved = deliverAt != state.DeliverAt;
+        state.Title = title;
+        state.RecipientName = recipientName;
+        state.RecipientEmail = recipientEmail;
+        state.TimeZone = timeZone;
+        state.DeliverAt = deliverAt;
+        if (deliverAt is not null)
+        {
+            state.Status = BoardStatus.Scheduled;
+        }
+
+        return moved;
+    }
+
+    /// <summary>Cancels a board that has not been delivered.</summary>
+    public static void Cancel(BoardState state, DateTimeOffset now)
+    {
+        EnsureNotFinal(state);
+        state.Status = BoardStatus.Cancelled;
+        state.CancelledAt = now;
+    }
+
+    /// <summary>Whether the board must be unlocked now: scheduled and its instant reached.</summary>
+    public static bool IsDue(BoardState state, DateTimeOffset now) =>
+        state.Status == BoardStatus.Scheduled && state.DeliverAt is { } at && now >= at;
+
+    /// <summary>Unlocks the board (all cards become readable); returns the recipient key in clear.</summary>
+    public static string Unlock(BoardState state, DateTimeOffset now)
+    {
+        EnsureNotFinal(state);
+        var recipientKey = CapabilityKeys.New();
+        state.Status = BoardStatus.Delivered;
+        state.DeliveredAt = now;
+        state.RecipientKeyHash = CapabilityKeys.Hash(recipientKey);
+        return recipientKey;
+    }
+
+    /// <summary>Adds a card while posting is open; returns the card and its key in clear.</summary>
+    public static (CardState Card, string CardKey) AddCard(BoardState state, NewCard card, DateTimeOffset now)
+    {
+        EnsurePostingOpen(state, now);
+        var authorName = InputRules.Text(card.AuthorName, "authorName", BoardLimits.MaxNameLength);
+        var message = InputRules.Text(card.Message, "message", BoardLimits.MaxMessageLength, multiline: true);
+        if (state.Cards.Count >= BoardLimits.MaxCardsPerBoard)
+        {
+            throw KudosException.Conflict("board_full", $"A board holds at most {BoardLimits.MaxCardsPerBoard} cards.");
+        }
+
+        var cardKey = CapabilityKeys.New();
+        var added = new CardState
+        {
+            Id = Guid.NewGuid(),
+            AuthorName = authorName,
+            Message = message,
+            KeyHash = CapabilityKeys.Hash(cardKey),
+            CreatedAt = now,
+        };
+        state.Cards.Add(added);
+        return (added, cardKey);
+    }
+
+    /// <summary>Changes a card's message while posting is open.</summary>
+    public static void EditCard(BoardState state, CardState card, string message, DateTimeOffset now)
+    {
+        EnsurePostingOpen(state, now);
+        card.Message = InputRules.Text(message, "message", BoardLimits.MaxMessageLength, multiline: true);
+        card.EditedAt = now;
+    }
+
+    /// <summary>Removes a card before delivery.</summary>
+    public static void RemoveCard(BoardState state, CardState card, DateTimeOffset now)
+    {
+        EnsurePostingOpen(state, now);
+        state.Cards.Remove(card);
+    }
+
+    /// <summary>Whether every card may be read: only once the board is delivered.</summary>
+    public static void EnsureUnsealed(BoardState state)
+    {
+        if (state.Status != BoardStatus.Delivered)
+        {
+            var until = state.DeliverAt is { } at ? $"until {at:O}" : "until the owner schedules or delivers it";
+            throw new KudosException(KudosErrorKind.Forbidden, "board_sealed", $"The board is sealed {until}; each author can read only their own card.");
+        }
+    }
+
+    /// <summary>Posting is open for drafts and for scheduled boards before their instant.</summary>
+    public static bool IsPostingClosed(BoardState state, DateTimeOffset now) => state.Status switch
+    {
+        BoardStatus.Draft => false,
+        BoardStatus.Scheduled => state.DeliverAt is { } at && now >= at,
+        _ => true,
+    };
+
+    private static void EnsurePostingOpen(BoardState state, DateTimeOffset now)
+    {
+        if (state.Status == BoardStatus.Cancelled)
+        {
+            throw KudosException.Conflict("board_cancelled", "The board was cancelled.");
+        }
+
+        if (IsPostingClosed(state, now))
+        {
+            throw KudosException.Conflict("posting_closed", $"Posting closed at the delivery instant ({state.DeliverAt:O}); cards can no longer be added or changed.");
+        }
+    }
+
+    /// <summary>Refuses any change to a delivered or cancelled board.</summary>
+    public static void EnsureNotFinal(BoardState state)
+    {
+        switch (state.Status)
+        {
+            case BoardStatus.Delivered:
+                throw KudosException.Conflict("board_delivered", "The board has already been delivered.");
+            case BoardStatus.Cancelled:
+                throw KudosException.Conflict("board_cancelled", "The board was cancelled.");
+        }
+    }
+}

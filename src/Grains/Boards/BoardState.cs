@@ -1,0 +1,74 @@
+using Kudos.Grains.Email;
+
+namespace Kudos.Grains.Boards;
+
+/// <summary>The persisted state of a board (storage state name <c>board</c>). Property names are the stored JSON: keep them.</summary>
+public sealed class BoardState
+{
+    public BoardStatus Status { get; set; }
+
+    public string Title { get; set; } = "";
+
+    public string RecipientName { get; set; } = "";
+
+    public string RecipientEmail { get; set; } = "";
+
+    public string OwnerName { get; set; } = "";
+
+    public string OwnerEmail { get; set; } = "";
+
+    /// <summary>The delivery instant in UTC, or null for a draft.</summary>
+    public DateTimeOffset? DeliverAt { get; set; }
+
+    /// <summary>The IANA zone in which emails show times.</summary>
+    public string TimeZone { get; set; } = "UTC";
+
+    public DateTimeOffset CreatedAt { get; set; }
+
+    public DateTimeOffset? DeliveredAt { get; set; }
+
+    public DateTimeOffset? CancelledAt { get; set; }
+
+    public string OwnerKeyHash { get; set; } = "";
+
+    public string ContributeKeyHash { get; set; } = "";
+
+    public string? RecipientKeyHash { get; set; }
+
+    public List<CardState> Cards { get; set; } = [];
+
+    public DeliveryState? Delivery { get; set; }
+}
+
+/// <summary>One card; readable by its author (through its key) until delivery.</summary>
+public sealed class CardState
+{
+    public Guid Id { get; set; }
+
+    public string AuthorName { get; set; } = "";
+
+    public string Message { get; set; } = "";
+
+    public string KeyHash { get; set; } = "";
+
+    public DateTimeOffset CreatedAt { get; set; }
+
+    public DateTimeOffset? EditedAt { get; set; }
+}
+
+/// <summary>
+/// The delivery record, written in the same state write that unlocks the board. <see cref="Email"/> is kept only until
+/// the dispatch grain has accepted it (<see cref="HandedOff"/>), so a crash between the two steps loses nothing.
+/// </summary>
+public sealed class DeliveryState
+{
+    public string DispatchId { get; set; } = "";
+
+    public string RecipientUrl { get; set; } = "";
+
+    public EmailMessage? Email { get; set; }
+
+    public bool HandedOff { get; set; }
+
+    public DateTimeOffset? HandedOffAt { get; set; }
+}

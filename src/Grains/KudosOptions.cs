@@ -1,0 +1,17 @@
+namespace Kudos.Grains;
+
+/// <summary>Product settings (configuration section <c>Kudos</c>).</summary>
+public sealed class KudosOptions
+{
+    public const string Section = "Kudos";
+
+    /// <summary>The public address of the web client and API, used to build the links in emails.</summary>
+    public Uri PublicBaseUrl { get; set; } = new("http://127.0.0.1:5080");
+
+    /// <summary>
+    /// Period of the board's <c>deliver</c> reminder and of the dispatch's <c>send</c> reminder. Orleans does not replay a
+    /// tick missed while the cluster was down: it fires at the next period boundary, so this bounds how late a delivery
+    /// or retry can be after an outage or a silo crash. Ticks cost nothing before the first due time.
+    /// </summary>
+    public TimeSpan ReminderPeriod { get; set; } = TimeSpan.FromSeconds(5);
+}

@@ -1,0 +1,85 @@
+using Kudos.Grains;
+using Kudos.Grains.Email;
+using Kudos.Silo.Email;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Orleans.Configuration;
+
+namespace Kudos.Silo.Hosting;
+
+/// <summary>The silo's wiring, shared by the silo host and the test clusters so both run the same configuration.</summary>
+public static class KudosSiloExtensions
+{
+    /// <summary>The ADO.NET provider name of Npgsql (grain storage would default to SQL Server without it).</summary>
+    public const string NpgsqlInvariant = "Npgsql";
+
+    /// <summary>Options (validated at start-up), the SMTP transport and the clock the grains use.</summary>
+    public static IServiceCollection AddKudosGrainServices(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<KudosOptions>().Bind(configuration.GetSection(KudosOptions.Section)).ValidateOnStart();
+        services.AddOptions<EmailOptions>().Bind(configuration.GetSection(EmailOptions.Section)).ValidateOnStart();
+        services.AddOptions<SmtpOptions>().Bind(configuration.GetSection(SmtpOptions.Section)).ValidateOnStart();
+        services.AddSingleton<SiloOptionsValidator>();
+        services.AddSingleton<IValidateOptions<KudosOptions>>(sp => sp.GetRequiredService<SiloOptionsValidator>());
+        services.AddSingleton<IValidateOptions<EmailOptions>>(sp => sp.GetRequiredService<SiloOptionsValidator>());
+        services.AddSingleton<IValidateOptions<SmtpOptions>>(sp => sp.GetRequiredService<SiloOptionsValidator>());
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<IEmailTransport, SmtpEmailTransport>();
+
+        // Reminders must be allowed at the period the grains register them with (Orleans' default minimum is 1 minute).
+        services.AddOptions<ReminderOptions>()
+            .Configure<IOptions<KudosOptions>>((reminders, kudos) => reminders.MinimumReminderPeriod = kudos.Value.ReminderPeriod);
+        return services;
+    }
+
+    /// <summary>Grain storage (System.Text.Json) and reminders on PostgreSQL.</summary>
+    public static ISiloBuilder AddKudosPersistence(this ISiloBuilder silo, string connectionString)
+    {
+        silo.UseSystemTextJsonGrainStorageSerializer();
+        silo.AddAdoNetGrainStorage(StorageNames.Kudos, options =>
+        {
+            options.Invariant = NpgsqlInvariant;
+            options.ConnectionString = connectionString;
+        });
+        silo.UseAdoNetReminderService(options =>
+        {
+            options.Invariant = NpgsqlInvariant;
+            options.ConnectionString = connectionString;
+        });
+        return silo;
+    }
+
+    /// <summary>The whole silo: cluster membership on PostgreSQL, endpoints, persistence, reminders and services.</summary>
+    public static WebApplicationBuilder AddKudosSilo(this WebApplicationBuilder builder, out string connectionString)
+    {
+        var configuration = builder.Configuration;
+        var cs = configuration.GetConnectionString("Kudos");
+        if (string.IsNullOrWhiteSpace(cs))
+        {
+            throw new OptionsValidationException("ConnectionStrings:Kudos", typeof(string), ["ConnectionStrings:Kudos is required (a PostgreSQL connection string)."]);
+        }
+
+        connectionString = cs;
+        builder.Services.AddOptions<SiloHostOptions>().Bind(configuration.GetSection(SiloHostOptions.Section)).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<SiloHostOptions>>(sp => sp.GetRequiredService<SiloOptionsValidator>());
+        builder.Services.AddKudosGrainServices(configuration);
+
+        var host = configuration.GetSection(SiloHostOptions.Section).Get<SiloHostOptions>() ?? new SiloHostOptions();
+        builder.UseOrleans(silo =>
+        {
+            silo.Configure<ClusterOptions>(options =>
+            {
+                options.ClusterId = host.ClusterId;
+                options.ServiceId = host.ServiceId;
+            });
+            silo.ConfigureEndpoints(System.Net.IPAddress.Parse(host.AdvertisedAddress), host.SiloPort, host.GatewayPort, listenOnAnyHostAddress: false);
+            silo.UseAdoNetClustering(options =>
+            {
+                options.Invariant = NpgsqlInvariant;
+                options.ConnectionString = cs;
+            });
+            silo.AddKudosPersistence(cs);
+        });
+        return builder;
+    }
+}

@@ -1,0 +1,43 @@
+using System.Net;
+using Kudos.Grains;
+using Kudos.Grains.Email;
+using Kudos.Silo.Email;
+using Microsoft.Extensions.Options;
+using MimeKit;
+
+namespace Kudos.Silo.Hosting;
+
+/// <summary>Start-up validation: a bad setting stops the silo with a message naming the key, before any grain runs.</summary>
+internal sealed class SiloOptionsValidator :
+    IValidateOptions<SmtpOptions>, IValidateOptions<EmailOptions>, IValidateOptions<KudosOptions>, IValidateOptions<SiloHostOptions>
+{
+    public ValidateOptionsResult Validate(string? name, SmtpOptions options) => Collect(
+        string.IsNullOrWhiteSpace(options.Host) ? "Smtp:Host is required." : null,
+        options.Port is < 1 or > 65535 ? $"Smtp:Port must be 1-65535 (was {options.Port})." : null,
+        options.Timeout <= TimeSpan.Zero ? "Smtp:Timeout must be positive." : null,
+        !string.IsNullOrEmpty(options.User) && options.Password is null ? "Smtp:Password is required when Smtp:User is set." : null);
+
+    public ValidateOptionsResult Validate(string? name, EmailOptions options) => Collect(
+        MailboxAddress.TryParse(options.From, out var from) && from.Address.Contains('@') ? null : $"Email:From must be a mailbox such as 'Kudos <kudos@example.com>' (was '{options.From}').",
+        options.Retry.MaxAttempts is < 1 or > 100 ? "Email:Retry:MaxAttempts must be 1-100." : null,
+        options.Retry.BaseDelay < TimeSpan.Zero || options.Retry.MaxDelay < options.Retry.BaseDelay ? "Email:Retry:BaseDelay must be ≥ 0 and ≤ Email:Retry:MaxDelay." : null,
+        options.Retry.Factor < 1 ? "Email:Retry:Factor must be ≥ 1." : null,
+        options.Retry.Jitter is < 0 or > 1 ? "Email:Retry:Jitter must be within 0-1." : null);
+
+    public ValidateOptionsResult Validate(string? name, KudosOptions options) => Collect(
+        options.PublicBaseUrl is { IsAbsoluteUri: true, Scheme: "http" or "https" } ? null : "Kudos:PublicBaseUrl must be an absolute http(s) URL.",
+        options.ReminderPeriod < TimeSpan.FromSeconds(1) || options.ReminderPeriod > TimeSpan.FromMinutes(10) ? "Kudos:ReminderPeriod must be between 00:00:01 and 00:10:00." : null);
+
+    public ValidateOptionsResult Validate(string? name, SiloHostOptions options) => Collect(
+        string.IsNullOrWhiteSpace(options.ClusterId) ? "Orleans:ClusterId is required." : null,
+        string.IsNullOrWhiteSpace(options.ServiceId) ? "Orleans:ServiceId is required." : null,
+        options.SiloPort is < 1 or > 65535 ? "Orleans:SiloPort must be 1-65535." : null,
+        options.GatewayPort is < 1 or > 65535 ? "Orleans:GatewayPort must be 1-65535." : null,
+        IPAddress.TryParse(options.AdvertisedAddress, out _) ? null : "Orleans:AdvertisedAddress must be an IP address.");
+
+    private static ValidateOptionsResult Collect(params string?[] failures)
+    {
+        var messages = failures.OfType<string>().ToList();
+        return messages.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(messages);
+    }
+}

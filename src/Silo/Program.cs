@@ -1,0 +1,15 @@
+using Kudos.Database;
+using Kudos.Silo.Hosting;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddKudosSilo(out var connectionString);
+var app = builder.Build();
+
+if (app.Configuration.GetValue(SiloHostOptions.Section + ":" + nameof(SiloHostOptions.MigrateDatabase), true))
+{
+    // Idempotent and serialised by an advisory lock: several silos may start at once.
+    await SchemaMigrator.MigrateAsync(connectionString, app.Lifetime.ApplicationStopping);
+}
+
+app.MapGet("/health/live", () => TypedResults.Ok("live"));
+await app.RunAsync();

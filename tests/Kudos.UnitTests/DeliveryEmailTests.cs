@@ -1,0 +1,61 @@
+using Kudos.Grains.Boards;
+using Kudos.Grains.Email;
+using MimeKit;
+using Xunit;
+
+namespace Kudos.UnitTests;
+
+public sealed class DeliveryEmailTests
+{
+    private static BoardState Board() => new()
+    {
+        Title = "<script>alert(1)</script> & co",
+        RecipientName = "Ada \"<b>\" Lovelace",
+        RecipientEmail = "ada@example.com",
+        OwnerName = "Grace",
+        TimeZone = "Europe/Paris",
+        DeliverAt = new DateTimeOffset(2026, 12, 24, 17, 0, 0, TimeSpan.Zero),
+        DeliveredAt = new DateTimeOffset(2026, 12, 24, 17, 0, 0, TimeSpan.Zero),
+        Cards = [new CardState { AuthorName = "Alan" }, new CardState { AuthorName = "Alan" }, new CardState { AuthorName = "Kate" }],
+    };
+
+    [Fact]
+    public void The_link_carries_the_key_in_the_fragment()
+    {
+        var id = Guid.Parse("0f8fad5b-d9cb-469f-a165-70867728950e");
+        Assert.Equal("https://kudos.example/app/b/0f8fad5bd9cb469fa16570867728950e#k=KEY", DeliveryEmail.RecipientUrl(new Uri("https://kudos.example/app/"), id, "KEY"));
+        Assert.Equal("http://127.0.0.1:5080/b/0f8fad5bd9cb469fa16570867728950e#k=KEY", DeliveryEmail.RecipientUrl(new Uri("http://127.0.0.1:5080"), id, "KEY"));
+    }
+
+    [Fact]
+    public void Every_user_string_is_escaped_in_the_html_and_the_subject_names_the_recipient()
+    {
+        var email = DeliveryEmail.Compose(Guid.NewGuid(), Board(), "https://kudos.example/b/x#k=y&z");
+        Assert.StartsWith("Ada \"<b>\" Lovelace, your kudos board", email.Subject, StringComparison.Ordinal);
+        Assert.DoesNotContain("<script>", email.HtmlBody, StringComparison.Ordinal);
+        Assert.DoesNotContain("<b>", email.HtmlBody, StringComparison.Ordinal);
+        Assert.Contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp; co", email.HtmlBody, StringComparison.Ordinal);
+        Assert.Contains("k=y&amp;z", email.HtmlBody, StringComparison.Ordinal);
+        Assert.Contains("Hi Ada \"<b>\" Lovelace,", email.TextBody, StringComparison.Ordinal);
+        Assert.Contains("2 people wrote 3 cards", email.TextBody, StringComparison.Ordinal);
+        Assert.Contains("18:00 (Europe/Paris)", email.TextBody, StringComparison.Ordinal);
+        Assert.Equal("ada@example.com", Assert.Single(email.To).Address);
+    }
+
+    [Fact]
+    public void The_mime_message_is_multipart_alternative_with_a_stable_message_id()
+    {
+        var email = DeliveryEmail.Compose(Guid.NewGuid(), Board(), "https://kudos.example/b/x#k=y");
+        var id = MessageIds.For("board-delivery/abc", "kudos@kudos.example");
+        Assert.Equal(id, MessageIds.For("board-delivery/abc", "kudos@kudos.example"));
+        Assert.NotEqual(id, MessageIds.For("board-delivery/abd", "kudos@kudos.example"));
+        Assert.EndsWith("@kudos.example", id, StringComparison.Ordinal);
+
+        var mime = MimeMessageFactory.Build(email, MailboxAddress.Parse("Kudos <kudos@kudos.example>"), id);
+        Assert.Equal(id, mime.MessageId);
+        Assert.Equal("multipart/alternative", mime.Body!.ContentType.MimeType);
+        Assert.NotNull(mime.TextBody);
+        Assert.NotNull(mime.HtmlBody);
+        Assert.Equal("auto-generated", mime.Headers["Auto-Submitted"]);
+    }
+}
