@@ -45,7 +45,8 @@ pg_bin() {
 # Runs a PostgreSQL binary as the cluster's owner: initdb and postgres refuse to run as root.
 as_owner() {
   if [[ $(id -u) -eq 0 ]]; then
-    runuser -u postgres -- "$@"
+    # From /: the caller's folder may be unreadable to `postgres` (pg_ctl would complain about it).
+    (cd / && runuser -u postgres -- "$@")
   else
     "$@"
   fi

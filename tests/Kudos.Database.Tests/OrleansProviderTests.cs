@@ -131,9 +131,11 @@ public sealed class OrleansProviderTests(OrleansSilo silo) : IClassFixture<Orlea
             new NpgsqlParameter("grain", grainId)));
     }
 
+    // Other tests of this class write rows of the same state (one per grain, each at version 1): the highest
+    // version is this test's grain, which wrote twice.
     private Task<int> StoredVersionAsync(string stateName, CancellationToken ct) => Db.ScalarAsync<int>(
         silo.ConnectionString,
-        "SELECT Version FROM OrleansStorage WHERE ServiceId = @service AND GrainTypeString = @state",
+        "SELECT max(Version) FROM OrleansStorage WHERE ServiceId = @service AND GrainTypeString = @state",
         ct,
         new NpgsqlParameter("service", silo.ServiceId),
         new NpgsqlParameter("state", stateName));
