@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using Kudos.EndToEndTests.Infrastructure;
+using Kudos.Testing;
 using Xunit;
 
 namespace Kudos.EndToEndTests;

@@ -1,4 +1,5 @@
 using Kudos.EndToEndTests.Infrastructure;
+using Kudos.Testing;
 using Xunit;
 
 namespace Kudos.EndToEndTests;

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.RegularExpressions;
 using Kudos.EndToEndTests.Infrastructure;
 using MimeKit;
+using Kudos.Testing;
 using Xunit;
 
 namespace Kudos.EndToEndTests;

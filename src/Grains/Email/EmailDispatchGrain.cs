@@ -101,7 +101,7 @@ public sealed partial class EmailDispatchGrain(
         await dispatch.WriteStateAsync(cancellationToken);
 
         var mime = MimeMessageFactory.Build(State.Message!, MessageIds.ParseFrom(emailOptions.Value.From), State.MessageId);
-        var result = await transport.SendAsync(mime, cancellationToken);
+        var result = await transport.SendAsync(new OutgoingEmail(Id, mime, Priority: 1, State.EnqueuedAt!.Value), cancellationToken);
         var ended = time.GetUtcNow();
         attempt.EndedAt = ended;
         attempt.ServerReply = result.ServerReply;

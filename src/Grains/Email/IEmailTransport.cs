@@ -2,12 +2,26 @@ using MimeKit;
 
 namespace Kudos.Grains.Email;
 
-/// <summary>Sends one message to the mail server. Implemented over SMTP with MailKit in the silo; faked only in unit tests.</summary>
+/// <summary>
+/// Sends one message to the mail server. Implemented over SMTP with MailKit in the silo (pooled connections, a
+/// concurrency limit and a send-rate limit per silo); faked only in unit tests.
+/// </summary>
 public interface IEmailTransport
 {
-    /// <summary>Sends <paramref name="message"/>; never throws for a delivery failure, but classifies it.</summary>
-    Task<SendResult> SendAsync(MimeMessage message, CancellationToken cancellationToken);
+    /// <summary>
+    /// Sends <paramref name="email"/>; never throws for a delivery failure, but classifies it. When more messages are
+    /// ready than the rate limit allows, lower <see cref="OutgoingEmail.Priority"/> numbers go first, and within a
+    /// priority the oldest <see cref="OutgoingEmail.EnqueuedAt"/>.
+    /// </summary>
+    Task<SendResult> SendAsync(OutgoingEmail email, CancellationToken cancellationToken);
 }
+
+/// <summary>A message ready to go, with what the transport needs to order it.</summary>
+/// <param name="DispatchId">The dispatch it belongs to (for logs and traces).</param>
+/// <param name="Message">The MIME message, Message-ID already set.</param>
+/// <param name="Priority">1 (highest) to 10.</param>
+/// <param name="EnqueuedAt">When the dispatch was enqueued: the tie-breaker within a priority.</param>
+public sealed record OutgoingEmail(string DispatchId, MimeMessage Message, int Priority, DateTimeOffset EnqueuedAt);
 
 /// <summary>How an attempt ended.</summary>
 public enum SendOutcome
@@ -23,7 +37,11 @@ public enum SendOutcome
 }
 
 /// <summary>The outcome of an attempt with the server's reply (or the error) for the record.</summary>
-public sealed record SendResult(SendOutcome Outcome, string? ServerReply, string? Error)
+/// <param name="Outcome">How it ended.</param>
+/// <param name="ServerReply">The SMTP reply as "code text" when the server answered (e.g. <c>250 2.0.0 Ok: queued as 4F2A</c>).</param>
+/// <param name="Error">A human-readable reason when it did not succeed.</param>
+/// <param name="StatusCode">The SMTP status code of the reply, when there was one.</param>
+public sealed record SendResult(SendOutcome Outcome, string? ServerReply, string? Error, int? StatusCode = null)
 {
-    public static SendResult Sent(string? reply) => new(SendOutcome.Sent, reply, null);
+    public static SendResult Sent(string? reply) => new(SendOutcome.Sent, reply, null, 250);
 }

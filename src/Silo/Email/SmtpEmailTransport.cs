@@ -4,7 +4,6 @@ using MailKit;
 using MailKit.Net.Smtp;
 using MailKit.Security;
 using Microsoft.Extensions.Options;
-using MimeKit;
 
 namespace Kudos.Silo.Email;
 
@@ -14,8 +13,9 @@ namespace Kudos.Silo.Email;
 /// </summary>
 public sealed class SmtpEmailTransport(IOptions<SmtpOptions> options) : IEmailTransport
 {
-    public async Task<SendResult> SendAsync(MimeMessage message, CancellationToken cancellationToken)
+    public async Task<SendResult> SendAsync(OutgoingEmail email, CancellationToken cancellationToken)
     {
+        var message = email.Message;
         var settings = options.Value;
         using var client = new SmtpClient { Timeout = (int)settings.Timeout.TotalMilliseconds };
         try
@@ -34,7 +34,7 @@ public sealed class SmtpEmailTransport(IOptions<SmtpOptions> options) : IEmailTr
         {
             var code = (int)ex.StatusCode;
             var reply = $"{code} {ex.Message}";
-            return new SendResult(code is >= 400 and < 500 ? SendOutcome.Transient : SendOutcome.Permanent, reply, $"The SMTP server refused the message: {reply}");
+            return new SendResult(code is >= 400 and < 500 ? SendOutcome.Transient : SendOutcome.Permanent, reply, $"The SMTP server refused the message: {reply}", code);
         }
         catch (AuthenticationException ex)
         {

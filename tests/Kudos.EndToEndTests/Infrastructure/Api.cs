@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Kudos.Testing;
 using Xunit;
 
 namespace Kudos.EndToEndTests.Infrastructure;

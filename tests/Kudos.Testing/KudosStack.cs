@@ -3,9 +3,8 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Net.Sockets;
-using Kudos.Testing;
 
-namespace Kudos.EndToEndTests.Infrastructure;
+namespace Kudos.Testing;
 
 /// <summary>
 /// The real product on this machine: a fresh PostgreSQL database with the project's schema, a real SMTP server, one silo

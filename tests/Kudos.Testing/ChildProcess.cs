@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 
-namespace Kudos.EndToEndTests.Infrastructure;
+namespace Kudos.Testing;
 
 /// <summary>
 /// A .NET program of the solution run as its own OS process, as in production. Its output is kept for failure messages,

@@ -1,0 +1,3 @@
+namespace Kudos.Tests;
+
+internal static class Placeholder;
