@@ -1,8 +1,8 @@
 using System.Net;
 using System.Text.RegularExpressions;
 using Kudos.EndToEndTests.Infrastructure;
-using MimeKit;
 using Kudos.Testing;
+using MimeKit;
 using Xunit;
 
 namespace Kudos.EndToEndTests;
