@@ -5,6 +5,8 @@
 #
 #   ./run.sh [--silos N] [--no-build]
 #
+# Each silo i listens on silo port 11111+i, gateway 30000+i and HTTP 5081+i (/health/ready, /metrics, /dashboard/).
+# KUDOS_DASHBOARD_PASSWORD serves the Orleans dashboard (user admin) on the API and every silo.
 # Environment overrides: KUDOS_API_URL (http://127.0.0.1:5080), KUDOS_SMTP_PORT (2525),
 # KUDOS_MAIL_HTTP_PORT (8025), KUDOS_PG_PORT (first start only; then the remembered one). Set Smtp__Host
 # (and Smtp__Port, Smtp__Security, Smtp__User, Smtp__Password) to send through a real server instead
@@ -22,7 +24,7 @@ while [[ $# -gt 0 ]]; do
     --silos) silos=${2:?--silos needs a number}; shift 2 ;;
     --silos=*) silos=${1#--silos=}; shift ;;
     --no-build) build=0; shift ;;
-    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
     *) echo "run.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -125,6 +127,10 @@ fi
 export Email__From=${Email__From:-kudos@localhost}
 export Kudos__PublicBaseUrl=${Kudos__PublicBaseUrl:-$api_url}
 export Orleans__ClusterId=kudos-local Orleans__ServiceId=kudos
+# The Orleans dashboard (/dashboard/ on the API and each silo) is served only with a password.
+if [[ -n "${KUDOS_DASHBOARD_PASSWORD:-}" ]]; then
+  export Dashboard__User=${Dashboard__User:-admin} Dashboard__Password=$KUDOS_DASHBOARD_PASSWORD
+fi
 
 # --- Build ----------------------------------------------------------------------------------------
 if [[ $build -eq 1 ]]; then
@@ -155,6 +161,10 @@ echo "    API          $api_url/"
 for ((i = 0; i < silos; i++)); do
   echo "    Silo $i       http://127.0.0.1:$((5081 + i))/  (silo port $((11111 + i)), gateway $((30000 + i)))"
 done
+if [[ -n "${Dashboard__Password:-}" ]]; then
+  echo "    Dashboard    $api_url/dashboard/  (user $Dashboard__User)"
+fi
+echo "    Health       $api_url/health/ready · metrics $api_url/metrics"
 echo "    PostgreSQL   $ConnectionStrings__Kudos"
 echo "    Logs         $logs/"
 echo "  Ctrl-C stops everything."

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Make sure the machine has what the local stack and the tests need:
 #   PostgreSQL server binaries (Debian `postgresql`), Debian's python3 with aiosmtpd (`python3-aiosmtpd`),
+#   Chromium for the browser tests (`chromium`),
 #   and the .NET SDK. As root, missing Debian packages are installed (one `apt-get update`, then
 #   `apt-get install -y`); otherwise prints what is missing and exits non-zero. Fast when all is present.
 set -euo pipefail
@@ -14,6 +15,11 @@ fi
 # Debian's interpreter explicitly: the python3 first on PATH may be another one without Debian's modules.
 if ! [[ -x /usr/bin/python3 ]] || ! /usr/bin/python3 -c "import aiosmtpd" >/dev/null 2>&1; then
   missing_packages+=(python3-aiosmtpd)
+fi
+
+# The browser tests drive Debian's Chromium headless (Playwright never downloads a browser here).
+if ! [[ -x /usr/bin/chromium ]]; then
+  missing_packages+=(chromium)
 fi
 
 if [[ ${#missing_packages[@]} -gt 0 ]]; then

@@ -9,6 +9,7 @@
 # The cluster listens on 127.0.0.1 only (trust auth on loopback, unix socket inside DATA_DIR). Without
 # PORT a free one is picked and remembered in DATA_DIR/kudos.port, so a restart reuses it.
 # KUDOS_PG_FAST=1 turns off fsync & co. (throwaway test clusters only: a crash can corrupt the data).
+# KUDOS_PG_STAT_STATEMENTS=1 preloads pg_stat_statements (benchmarks; then CREATE EXTENSION in a database).
 # As root, initdb/pg_ctl run as the `postgres` OS user (created if missing), who then owns DATA_DIR.
 set -euo pipefail
 
@@ -139,6 +140,9 @@ start() {
   options=""
   if [[ "${KUDOS_PG_FAST:-0}" == "1" ]]; then
     options="-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+  fi
+  if [[ "${KUDOS_PG_STAT_STATEMENTS:-0}" == "1" ]]; then
+    options="$options -c shared_preload_libraries=pg_stat_statements"
   fi
   for attempt in 1 2 3; do
     if [[ -n "$requested_port" ]]; then

@@ -14,4 +14,7 @@ public sealed class KudosOptions
     /// or retry can be after an outage or a silo crash. Ticks cost nothing before the first due time.
     /// </summary>
     public TimeSpan ReminderPeriod { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long before the delivery instant invitees who have not posted are reminded.</summary>
+    public TimeSpan InviteReminderLead { get; set; } = TimeSpan.FromHours(24);
 }

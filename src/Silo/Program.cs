@@ -1,5 +1,8 @@
 using Kudos.Database;
+using Kudos.Silo.Dashboard;
+using Kudos.Silo.Health;
 using Kudos.Silo.Hosting;
+using Kudos.Silo.Observability;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddKudosSilo(out var connectionString);
@@ -11,5 +14,7 @@ if (app.Configuration.GetValue(SiloHostOptions.Section + ":" + nameof(SiloHostOp
     await SchemaMigrator.MigrateAsync(connectionString, app.Lifetime.ApplicationStopping);
 }
 
-app.MapGet("/health/live", () => TypedResults.Ok("live"));
+app.MapKudosHealth();
+app.MapKudosMetrics();
+app.MapKudosDashboard();
 await app.RunAsync();

@@ -82,7 +82,7 @@ public sealed class BadInputTests(StackFixture fixture)
     public async Task A_wrong_key_is_indistinguishable_from_an_unknown_board()
     {
         var ct = TestContext.Current.CancellationToken;
-        var board = await Stack.CreateBoardAsync(Api.NewBoard(Addresses.Unique("probe"), DateTimeOffset.UtcNow.AddDays(1)), ct);
+        var board = await Stack.CreateBoardAsync(Api.NewBoard(TestAddresses.Unique("probe"), DateTimeOffset.UtcNow.AddDays(1)), ct);
 
         async Task<string> ProblemBody(string path, string? key)
         {
@@ -108,7 +108,7 @@ public sealed class BadInputTests(StackFixture fixture)
     public async Task Card_limits_are_enforced_and_a_rejected_card_loses_nothing()
     {
         var ct = TestContext.Current.CancellationToken;
-        var board = await Stack.CreateBoardAsync(Api.NewBoard(Addresses.Unique("limits"), DateTimeOffset.UtcNow.AddDays(1)), ct);
+        var board = await Stack.CreateBoardAsync(Api.NewBoard(TestAddresses.Unique("limits"), DateTimeOffset.UtcNow.AddDays(1)), ct);
         await Stack.AddCardAsync(board, "Alan", "First", ct);
 
         using var longMessage = await Stack.Http.SendAsync(Stack.Request(HttpMethod.Post, $"/api/boards/{board.Id}/cards", board.ContributeKey, new { authorName = "Alan", message = new string('m', 4001) }), ct);
@@ -124,7 +124,7 @@ public sealed class BadInputTests(StackFixture fixture)
     public async Task The_501st_card_is_refused()
     {
         var ct = TestContext.Current.CancellationToken;
-        var board = await Stack.CreateBoardAsync(Api.NewBoard(Addresses.Unique("full"), DateTimeOffset.UtcNow.AddDays(1)), ct);
+        var board = await Stack.CreateBoardAsync(Api.NewBoard(TestAddresses.Unique("full"), DateTimeOffset.UtcNow.AddDays(1)), ct);
         for (var i = 0; i < 500; i++)
         {
             await Stack.AddCardAsync(board, $"Author {i}", "Hi", ct);
@@ -138,7 +138,7 @@ public sealed class BadInputTests(StackFixture fixture)
     public async Task A_naive_reschedule_is_refused_and_the_schedule_is_kept()
     {
         var ct = TestContext.Current.CancellationToken;
-        var board = await Stack.CreateBoardAsync(Api.NewBoard(Addresses.Unique("naive"), DateTimeOffset.UtcNow.AddDays(1)), ct);
+        var board = await Stack.CreateBoardAsync(Api.NewBoard(TestAddresses.Unique("naive"), DateTimeOffset.UtcNow.AddDays(1)), ct);
         using var patch = await Stack.Http.SendAsync(Stack.Request(HttpMethod.Patch, $"/api/boards/{board.Id}", board.OwnerKey, new { deliverAt = "2027-01-01T09:00:00" }), ct);
         await Api.ProblemAsync(patch, HttpStatusCode.BadRequest, ct);
         Assert.Equal(board.DeliverAt, (await Stack.OwnerViewAsync(board, ct)).DeliverAt);

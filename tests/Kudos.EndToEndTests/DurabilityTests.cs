@@ -12,7 +12,7 @@ public sealed class DurabilityTests(ITestOutputHelper output)
     {
         var ct = TestContext.Current.CancellationToken;
         await using var stack = await KudosStack.StartAsync("durable", ct);
-        var recipient = Addresses.Unique("durable");
+        var recipient = TestAddresses.Unique("durable");
         var deliverAt = DateTimeOffset.UtcNow.AddSeconds(5);
         var board = await stack.CreateBoardAsync(Api.NewBoard(recipient, deliverAt), ct);
         await stack.AddCardAsync(board, "Margaret", "You got us to the moon.", ct);
@@ -30,5 +30,37 @@ public sealed class DurabilityTests(ITestOutputHelper output)
 
         var again = await Mail.ForAsync(stack, recipient, 2, KudosStack.ReminderPeriod * 3, ct);
         Assert.Single(again);
+    }
+
+    [Fact(Timeout = 240_000)]
+    public async Task A_silo_restart_in_the_middle_of_a_backoff_loses_no_retry()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        // A backoff long enough to kill the silo inside it: only the durable reminder can bring the retry back.
+        await using var stack = await KudosStack.StartAsync("backoff", ct, new Dictionary<string, string>
+        {
+            ["Email__Retry__BaseDelay"] = "00:00:06",
+            ["Email__Retry__Jitter"] = "0",
+            ["Admin__Key"] = StackFixture.AdminKey,
+        });
+        var recipient = TestAddresses.Unique("retry");
+        await stack.Smtp.AddFaultAsync(new SmtpFault(recipient, Stage: "rcpt", Code: 451, Message: "4.3.0 Try again later", Times: 1), ct);
+        var board = await stack.CreateBoardAsync(Api.NewBoard(recipient, deliverAt: null), ct);
+        using (var deliver = await stack.Http.SendAsync(stack.Request(HttpMethod.Post, $"/api/boards/{board.Id}/deliver", board.OwnerKey), ct))
+        {
+            Assert.Equal(System.Net.HttpStatusCode.OK, deliver.StatusCode);
+        }
+
+        var waiting = await Eventually.MatchAsync(() => stack.DispatchAsync(AdminCalls.DeliveryId(board.Id), ct), d => d.Dispatch.Attempts == 1 && d.Dispatch.Status == "Pending", TimeSpan.FromSeconds(20), ct);
+        Assert.True(waiting.Dispatch.Status == "Pending", $"Expected a retry pending after the 451, was {waiting.Dispatch.Status}.\n{stack.Logs}");
+
+        await stack.StopSiloAsync(kill: true);
+        await stack.StartSiloAsync(ct);
+
+        var mails = await Mail.ForAsync(stack, recipient, 1, TimeSpan.FromSeconds(60), ct);
+        Assert.True(mails.Count == 1, $"The retry of board {board.Id} was lost with the silo.\n{stack.Logs}");
+        var details = await stack.DispatchAsync(AdminCalls.DeliveryId(board.Id), ct);
+        Assert.Equal(["transient", "sent"], details.Attempts.Select(a => a.Outcome));
+        output.WriteLine($"retry sent {(details.Attempts[1].StartedAt - details.Attempts[0].EndedAt!.Value).TotalSeconds:0.0} s after the failed attempt (backoff 6 s)");
     }
 }

@@ -16,7 +16,7 @@ public sealed partial class JourneyTests(StackFixture fixture, ITestOutputHelper
     public async Task Sealed_board_is_delivered_once_at_its_instant_and_the_emailed_link_opens_every_card()
     {
         var ct = TestContext.Current.CancellationToken;
-        var recipient = Addresses.Unique("ada");
+        var recipient = TestAddresses.Unique("ada");
         var deliverAt = DateTimeOffset.UtcNow.AddSeconds(6);
         var board = await Stack.CreateBoardAsync(Api.NewBoard(recipient, deliverAt, title: "Ada <b>rocks</b> & rolls"), ct);
         Assert.Equal("Scheduled", board.Status);
@@ -107,7 +107,7 @@ public sealed partial class JourneyTests(StackFixture fixture, ITestOutputHelper
     public async Task Rescheduling_moves_the_delivery()
     {
         var ct = TestContext.Current.CancellationToken;
-        var recipient = Addresses.Unique("moved");
+        var recipient = TestAddresses.Unique("moved");
         var board = await Stack.CreateBoardAsync(Api.NewBoard(recipient, DateTimeOffset.UtcNow.AddHours(2)), ct);
 
         var newInstant = DateTimeOffset.UtcNow.AddSeconds(3);
@@ -124,7 +124,7 @@ public sealed partial class JourneyTests(StackFixture fixture, ITestOutputHelper
     public async Task Cancelling_prevents_delivery()
     {
         var ct = TestContext.Current.CancellationToken;
-        var recipient = Addresses.Unique("cancelled");
+        var recipient = TestAddresses.Unique("cancelled");
         var board = await Stack.CreateBoardAsync(Api.NewBoard(recipient, DateTimeOffset.UtcNow.AddSeconds(3)), ct);
 
         using var cancel = await Stack.Http.SendAsync(Stack.Request(HttpMethod.Delete, $"/api/boards/{board.Id}", board.OwnerKey), ct);
@@ -143,7 +143,7 @@ public sealed partial class JourneyTests(StackFixture fixture, ITestOutputHelper
     public async Task Deliver_now_sends_a_draft_board_at_once()
     {
         var ct = TestContext.Current.CancellationToken;
-        var recipient = Addresses.Unique("now");
+        var recipient = TestAddresses.Unique("now");
         var board = await Stack.CreateBoardAsync(Api.NewBoard(recipient, deliverAt: null), ct);
         Assert.Equal("Draft", board.Status);
         await Stack.AddCardAsync(board, "Linus", "Ship it.", ct);

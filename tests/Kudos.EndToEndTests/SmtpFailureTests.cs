@@ -14,7 +14,7 @@ public sealed class SmtpFailureTests(StackFixture fixture)
     public async Task A_refused_first_attempt_is_retried_and_the_email_arrives()
     {
         var ct = TestContext.Current.CancellationToken;
-        var recipient = Addresses.Unique("busy");
+        var recipient = TestAddresses.Unique("busy");
         await Stack.Smtp.AddFaultAsync(new SmtpFault(recipient, Stage: "rcpt", Code: 451, Message: "4.3.0 Try again later", Times: 2), ct);
 
         var board = await Stack.CreateBoardAsync(Api.NewBoard(recipient, deliverAt: null), ct);
@@ -33,7 +33,7 @@ public sealed class SmtpFailureTests(StackFixture fixture)
     public async Task A_permanent_refusal_fails_the_dispatch_and_the_owner_sees_the_reply()
     {
         var ct = TestContext.Current.CancellationToken;
-        var recipient = Addresses.Unique("unknown");
+        var recipient = TestAddresses.Unique("unknown");
         await Stack.Smtp.AddFaultAsync(new SmtpFault(recipient, Stage: "rcpt", Code: 550, Message: "5.1.1 No such user here"), ct);
 
         var board = await Stack.CreateBoardAsync(Api.NewBoard(recipient, deliverAt: null), ct);

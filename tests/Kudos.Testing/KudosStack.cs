@@ -17,7 +17,7 @@ public sealed class KudosStack : IAsyncDisposable
 
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
     private readonly Dictionary<string, string> _environment;
-    private ChildProcess? _silo;
+    private readonly List<SiloSlot> _silos = [];
     private ChildProcess? _api;
 
     private KudosStack(string connectionString, SmtpTestServer smtp, Dictionary<string, string> environment, Uri apiBase)
@@ -31,6 +31,12 @@ public sealed class KudosStack : IAsyncDisposable
 
     public string ConnectionString { get; }
 
+    /// <summary>The Orleans cluster id the silo and API run with (unique per stack).</summary>
+    public string ClusterId => _environment["Orleans__ClusterId"];
+
+    /// <summary>The Orleans service id.</summary>
+    public string ServiceId => _environment["Orleans__ServiceId"];
+
     public SmtpTestServer Smtp { get; }
 
     public Uri ApiBase { get; }
@@ -38,14 +44,38 @@ public sealed class KudosStack : IAsyncDisposable
     public HttpClient Http { get; }
 
     /// <summary>The silo's and the API's output so far, for failure messages.</summary>
-    public string Logs => $"--- silo ---\n{_silo?.Log}\n--- api ---\n{_api?.Log}";
+    public string Logs => string.Concat(_silos.Select(s => $"--- silo{s.Index} ---\n{s.Process?.Log}\n")) + $"--- api ---\n{_api?.Log}";
 
-    public static async Task<KudosStack> StartAsync(string name, CancellationToken ct)
+    /// <summary>How many silos this stack runs (or ran): 1 unless started with <see cref="StartClusterAsync"/>.</summary>
+    public int SiloCount => _silos.Count;
+
+    /// <summary>
+    /// A stack with <paramref name="silos"/> silo processes in one cluster (ADO.NET clustering on the test database), each
+    /// with its own silo, gateway and HTTP ports, kept across restarts; silo 0 starts first, then the API, then the others.
+    /// </summary>
+    public static async Task<KudosStack> StartClusterAsync(string name, int silos, CancellationToken ct, IReadOnlyDictionary<string, string>? environment = null)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(silos, 1);
+        var stack = await StartAsync(name, ct, environment);
+        try
+        {
+            await Task.WhenAll(Enumerable.Range(1, silos - 1).Select(i => stack.StartSiloAsync(i, ct)));
+            return stack;
+        }
+        catch
+        {
+            await stack.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Starts the stack; <paramref name="environment"/> adds or overrides configuration (<c>Section__Key</c>) of both processes.</summary>
+    public static async Task<KudosStack> StartAsync(string name, CancellationToken ct, IReadOnlyDictionary<string, string>? environment = null)
     {
         var connectionString = await TestPostgres.CreateMigratedDatabaseAsync(name, ct);
         var smtp = await SmtpTestServer.StartAsync(ct);
         var apiBase = new Uri($"http://127.0.0.1:{FreePort()}");
-        var environment = new Dictionary<string, string>
+        var settings = new Dictionary<string, string>
         {
             ["ConnectionStrings__Kudos"] = connectionString,
             ["Orleans__ClusterId"] = $"{name}-{Guid.NewGuid():N}",
@@ -63,14 +93,19 @@ public sealed class KudosStack : IAsyncDisposable
             ["Kudos__PublicBaseUrl"] = apiBase.ToString(),
             ["Kudos__ReminderPeriod"] = ReminderPeriod.ToString(),
         };
-        var stack = new KudosStack(connectionString, smtp, environment, apiBase);
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        {
+            settings[key] = value;
+        }
+
+        var stack = new KudosStack(connectionString, smtp, settings, apiBase);
         try
         {
             await stack.StartSiloAsync(ct);
             stack._api = await ChildProcess.StartAsync(
                 "api",
                 ProgramPath("Api", "Kudos.Api.dll"),
-                new Dictionary<string, string>(environment) { ["Urls"] = apiBase.ToString() },
+                new Dictionary<string, string>(settings) { ["Urls"] = apiBase.ToString() },
                 StartTimeout,
                 ct);
             return stack;
@@ -82,14 +117,64 @@ public sealed class KudosStack : IAsyncDisposable
         }
     }
 
-    public async Task StartSiloAsync(CancellationToken ct)
-    {
-        var environment = new Dictionary<string, string>(_environment) { ["Urls"] = $"http://127.0.0.1:{FreePort()}" };
-        _silo = await ChildProcess.StartAsync("silo", ProgramPath("Silo", "Kudos.Silo.dll"), environment, StartTimeout, ct);
-    }
+    public Task StartSiloAsync(CancellationToken ct) => StartSiloAsync(0, ct);
 
     /// <summary>Stops the silo: SIGKILL for a crash, SIGTERM for an orderly stop.</summary>
-    public Task StopSiloAsync(bool kill) => _silo?.StopAsync(kill, TimeSpan.FromSeconds(30)) ?? Task.CompletedTask;
+    public Task StopSiloAsync(bool kill) => StopSiloAsync(0, kill);
+
+    /// <summary>Starts (or restarts, on the same ports) silo <paramref name="index"/>; indexes are 0, 1, 2… in order.</summary>
+    public async Task StartSiloAsync(int index, CancellationToken ct)
+    {
+        SiloSlot slot;
+        lock (_silos)
+        {
+            ArgumentOutOfRangeException.ThrowIfGreaterThan(index, _silos.Count);
+            if (index == _silos.Count)
+            {
+                var environment = new Dictionary<string, string>(_environment) { ["Urls"] = $"http://127.0.0.1:{FreePort()}" };
+                if (index > 0)
+                {
+                    environment["Orleans__SiloPort"] = FreePort().ToString(CultureInfo.InvariantCulture);
+                    environment["Orleans__GatewayPort"] = FreePort().ToString(CultureInfo.InvariantCulture);
+                }
+
+                _silos.Add(new SiloSlot(index, environment));
+            }
+
+            slot = _silos[index];
+        }
+
+        if (slot.Process is { HasExited: false })
+        {
+            throw new InvalidOperationException($"silo{index} is already running.");
+        }
+
+        if (slot.Process is { } previous)
+        {
+            await previous.DisposeAsync();
+        }
+
+        slot.Process = await ChildProcess.StartAsync($"silo{index}", ProgramPath("Silo", "Kudos.Silo.dll"), slot.Environment, StartTimeout, ct);
+    }
+
+    /// <summary>Stops silo <paramref name="index"/>: SIGKILL for a crash, SIGTERM for an orderly stop (bounded by <paramref name="timeout"/>, 30 s by default).</summary>
+    public Task StopSiloAsync(int index, bool kill, TimeSpan? timeout = null) =>
+        index < _silos.Count && _silos[index].Process is { } process ? process.StopAsync(kill, timeout ?? TimeSpan.FromSeconds(30)) : Task.CompletedTask;
+
+    /// <summary>The HTTP base address of silo <paramref name="index"/> (health, metrics, dashboard).</summary>
+    public Uri SiloHttp(int index) => new(_silos[index].Environment["Urls"]);
+
+    /// <summary>The silo-to-silo port of silo <paramref name="index"/> (its row in the membership table).</summary>
+    public int SiloPort(int index) => int.Parse(_silos[index].Environment["Orleans__SiloPort"], CultureInfo.InvariantCulture);
+
+    /// <summary>Whether silo <paramref name="index"/> runs now.</summary>
+    public bool IsSiloRunning(int index) => index < _silos.Count && _silos[index].Process is { HasExited: false };
+
+    /// <summary>Silo <paramref name="index"/>'s output so far.</summary>
+    public string SiloLog(int index) => index < _silos.Count ? _silos[index].Process?.Log ?? "" : "";
+
+    /// <summary>The API's output so far.</summary>
+    public string ApiLog => _api?.Log ?? "";
 
     public HttpRequestMessage Request(HttpMethod method, string path, string? key = null, object? json = null)
     {
@@ -115,9 +200,9 @@ public sealed class KudosStack : IAsyncDisposable
             await _api.DisposeAsync();
         }
 
-        if (_silo is not null)
+        foreach (var slot in _silos.Where(s => s.Process is not null).Reverse())
         {
-            await _silo.DisposeAsync();
+            await slot.Process!.DisposeAsync();
         }
 
         await Smtp.DisposeAsync();
@@ -135,5 +220,15 @@ public sealed class KudosStack : IAsyncDisposable
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    /// <summary>One silo of the stack: its configuration (ports fixed at first start) and its current process.</summary>
+    private sealed class SiloSlot(int index, Dictionary<string, string> environment)
+    {
+        public int Index { get; } = index;
+
+        public Dictionary<string, string> Environment { get; } = environment;
+
+        public ChildProcess? Process { get; set; }
     }
 }

@@ -24,6 +24,8 @@ public static class BoardsApi
             .WithSummary("Owner: unlock the board now and send the recipient's email.");
         boards.MapDelete("/{id:guid}", CancelBoardAsync).WithName("CancelBoard")
             .WithSummary("Owner: cancel the board; it will never be delivered.");
+        boards.MapPost("/{id:guid}/invitations", InviteAsync).WithName("InviteContributors")
+            .WithSummary("Owner: email personal contribution links to up to 100 addresses; body {contributeKey, emails}.");
         boards.MapGet("/{id:guid}/summary", GetSummaryAsync).WithName("GetBoardSummary")
             .WithSummary("Contributor: title, recipient name, deliverAt, status and card count.");
         boards.MapPost("/{id:guid}/cards", AddCardAsync).WithName("AddCard")
@@ -49,7 +51,8 @@ public static class BoardsApi
             body.OwnerName ?? "",
             body.OwnerEmail ?? "",
             Instants.ParseOptional(body.DeliverAt, "deliverAt"),
-            body.TimeZone);
+            body.TimeZone,
+            body.ContributorEmails);
         var id = Guid.NewGuid();
         var created = await grains.GetGrain<IBoardGrain>(id).CreateAsync(command);
         return TypedResults.Created($"/api/boards/{id}", created);
@@ -75,6 +78,13 @@ public static class BoardsApi
         return TypedResults.NoContent();
     }
 
+    private static async Task<Ok<IReadOnlyList<InviteeView>>> InviteAsync(Guid id, HttpRequest request, IGrainFactory grains, CancellationToken ct)
+    {
+        var key = CapabilityKey.From(request);
+        var body = await RequestBody.ReadAsync<InviteRequest>(request, ct);
+        return TypedResults.Ok(await grains.GetGrain<IBoardGrain>(id).InviteAsync(key, body.ContributeKey ?? "", body.Emails ?? []));
+    }
+
     private static async Task<Ok<BoardSummary>> GetSummaryAsync(Guid id, HttpRequest request, IGrainFactory grains) =>
         TypedResults.Ok(await grains.GetGrain<IBoardGrain>(id).GetSummaryAsync(CapabilityKey.From(request)));
 
@@ -82,7 +92,7 @@ public static class BoardsApi
     {
         var key = CapabilityKey.From(request);
         var body = await RequestBody.ReadAsync<CreateCardRequest>(request, ct);
-        var created = await grains.GetGrain<IBoardGrain>(id).AddCardAsync(key, new NewCard(body.AuthorName ?? "", body.Message ?? ""));
+        var created = await grains.GetGrain<IBoardGrain>(id).AddCardAsync(key, new NewCard(body.AuthorName ?? "", body.Message ?? "", body.InviteToken));
         return TypedResults.Created($"/api/boards/{id}/cards/{created.CardId}", created);
     }
 

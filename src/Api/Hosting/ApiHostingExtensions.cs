@@ -1,7 +1,13 @@
 using System.Text.Json.Serialization;
+using Kudos.Api.Admin;
 using Kudos.Api.Boards;
+using Kudos.Api.Dashboard;
+using Kudos.Api.Health;
 using Kudos.Api.Http;
+using Kudos.Api.Observability;
+using Kudos.Api.Webhooks;
 using Orleans.Configuration;
+using Orleans.Dashboard;
 
 namespace Kudos.Api.Hosting;
 
@@ -34,7 +40,15 @@ public static class ApiHostingExtensions
             };
         });
         builder.Services.AddExceptionHandler<KudosExceptionHandler>();
+        builder.Services.Configure<AdminOptions>(configuration.GetSection(AdminOptions.Section));
+        builder.Services.Configure<EmailEventsWebhookOptions>(configuration.GetSection(EmailEventsWebhookOptions.Section));
+        builder.Services.AddSingleton(TimeProvider.System);
+        // Tagged like the checks of /health/ready (HealthEndpoints): Degraded while the email backlog is an incident.
+        builder.Services.AddHealthChecks().AddCheck<EmailBacklogHealthCheck>("email-backlog", tags: ["ready"], timeout: TimeSpan.FromSeconds(5));
         builder.Services.AddOpenApi();
+        builder.Services.AddKudosApiHealth(connectionString);
+        builder.Services.AddKudosDashboardAccess(configuration);
+        builder.AddKudosTelemetry();
 
         builder.UseOrleansClient(client =>
         {
@@ -48,6 +62,8 @@ public static class ApiHostingExtensions
                 options.Invariant = "Npgsql";
                 options.ConnectionString = connectionString;
             });
+            client.AddActivityPropagation();
+            client.AddDashboard();
         });
         return builder;
     }
@@ -56,9 +72,16 @@ public static class ApiHostingExtensions
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.MapWebClient();
         app.MapOpenApi();
-        app.MapGet("/health/live", () => TypedResults.Ok("live")).WithName("Live").WithSummary("The API process is up.").WithTags("Health");
+        app.MapKudosHealth();
+        app.MapKudosMetrics();
+        app.MapKudosDashboard();
         app.MapBoardsApi();
+        app.MapAdminApi();
+        app.MapUnsubscribe();
+        app.MapWebhooksApi();
+        app.MapAnalyticsApi();
         return app;
     }
 }

@@ -9,7 +9,8 @@ public sealed record CreateBoard(
     string OwnerName,
     string OwnerEmail,
     DateTimeOffset? DeliverAt,
-    string? TimeZone);
+    string? TimeZone,
+    IReadOnlyList<string>? ContributorEmails = null);
 
 /// <summary>A partial update by the owner; null members are left as they are.</summary>
 [GenerateSerializer, Immutable, Alias("kudos.update-board")]
@@ -34,7 +35,14 @@ public sealed record DeliveryView(
     string? ServerReply,
     DateTimeOffset? SentAt,
     DateTimeOffset? NextAttemptAt,
-    string? RecipientUrl);
+    string? RecipientUrl,
+    bool RecipientAddressInvalid = false,
+    int Opens = 0,
+    int Clicks = 0);
+
+/// <summary>A card as the owner sees it while sealed: who and when, never what (for moderation).</summary>
+[GenerateSerializer, Immutable, Alias("kudos.card-summary")]
+public sealed record CardSummary(Guid Id, string AuthorName, DateTimeOffset CreatedAt);
 
 /// <summary>The owner's view: everything but card text while sealed.</summary>
 [GenerateSerializer, Immutable, Alias("kudos.owner-view")]
@@ -52,7 +60,9 @@ public sealed record BoardOwnerView(
     IReadOnlyList<string> ContributorNames,
     DateTimeOffset CreatedAt,
     DateTimeOffset? DeliveredAt,
-    DeliveryView? Delivery);
+    DeliveryView? Delivery,
+    IReadOnlyList<CardSummary>? Cards = null,
+    IReadOnlyList<InviteeView>? Invitees = null);
 
 /// <summary>What a contributor's form needs.</summary>
 [GenerateSerializer, Immutable, Alias("kudos.board-summary")]
@@ -67,7 +77,11 @@ public sealed record BoardSummary(
 
 /// <summary>A new card from a contributor.</summary>
 [GenerateSerializer, Immutable, Alias("kudos.new-card")]
-public sealed record NewCard(string AuthorName, string Message);
+public sealed record NewCard(string AuthorName, string Message, string? InviteToken = null);
+
+/// <summary>An invited contributor as the owner sees it.</summary>
+[GenerateSerializer, Immutable, Alias("kudos.invitee-view")]
+public sealed record InviteeView(string Email, DateTimeOffset InvitedAt, bool HasPosted, DateTimeOffset? RemindedAt, string InvitationDispatchId);
 
 /// <summary>The result of posting a card: the only time the card key is seen in clear.</summary>
 [GenerateSerializer, Immutable, Alias("kudos.card-created")]

@@ -39,4 +39,19 @@ public interface IBoardGrain : IGrainWithGuidKey
 
     /// <summary>All cards, for the recipient, owner or contributors: after delivery only, otherwise Forbidden.</summary>
     Task<IReadOnlyList<CardView>> GetCardsAsync(string key);
+
+    /// <summary>
+    /// Invites contributors by email: each gets a personal contribution link, and a reminder before the delivery
+    /// instant if they have not posted by then. Needs the contribution key too: the board keeps only its hash.
+    /// </summary>
+    Task<IReadOnlyList<InviteeView>> InviteAsync(string ownerKey, string contributeKey, IReadOnlyList<string> emails);
+
+    /// <summary>One-click unsubscribe from this board's invitations and reminders (RFC 8058); returns the masked address.</summary>
+    Task<string> UnsubscribeAsync(string unsubscribeToken);
+
+    /// <summary>
+    /// Told by the delivery email's dispatch when it is sent, fails, is suppressed or held: the owner gets a short
+    /// "delivered" email, or an urgent notice with the reason, so a failed delivery is never silent.
+    /// </summary>
+    Task OnDeliveryOutcomeAsync(Email.DispatchView outcome);
 }

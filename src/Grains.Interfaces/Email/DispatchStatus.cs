@@ -26,4 +26,13 @@ public enum DispatchStatus
 
     /// <summary>The recipient is not allowed yet (e.g. a provider sandbox); kept for release.</summary>
     Held = 7,
+
+    /// <summary>The provider reports the message delivered to the recipient's server (after <see cref="Sent"/>).</summary>
+    Delivered = 8,
+
+    /// <summary>The provider reports a hard bounce: the address does not exist.</summary>
+    Bounced = 9,
+
+    /// <summary>The recipient marked the message as spam.</summary>
+    Complained = 10,
 }

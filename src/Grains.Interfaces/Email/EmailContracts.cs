@@ -4,7 +4,37 @@ namespace Kudos.Grains.Email;
 [GenerateSerializer, Immutable, Alias("kudos.mailbox")]
 public sealed record Mailbox(string Name, string Address);
 
-/// <summary>One email to send. The sender comes from configuration.</summary>
+/// <summary>An extra header of a message (e.g. <c>List-Unsubscribe</c>).</summary>
+[GenerateSerializer, Immutable, Alias("kudos.email-header")]
+public sealed record EmailHeader(string Name, string Value);
+
+/// <summary>The kinds of email the product sends; suppressions and analytics are kept per kind.</summary>
+public static class EmailTypes
+{
+    public const string Delivery = "delivery";
+    public const string Invitation = "invitation";
+    public const string Reminder = "reminder";
+    public const string OwnerNotice = "owner-notice";
+
+    /// <summary>The kinds a recipient can unsubscribe from (RFC 8058); deliveries and notices are not among them.</summary>
+    public static readonly IReadOnlySet<string> Unsubscribable = new HashSet<string>(StringComparer.Ordinal) { Invitation, Reminder };
+}
+
+/// <summary>One email to send. The sender comes from configuration. Never reorder these parameters: add at the end.</summary>
+/// <param name="To">Primary recipients (at least one).</param>
+/// <param name="Subject">The subject line.</param>
+/// <param name="HtmlBody">The HTML part.</param>
+/// <param name="TextBody">The plain-text part.</param>
+/// <param name="EmailType">One of <see cref="EmailTypes"/>.</param>
+/// <param name="CorrelationId">What the message is about (the board id).</param>
+/// <param name="Cc">Carbon-copy recipients.</param>
+/// <param name="Bcc">Blind-copy recipients.</param>
+/// <param name="Headers">Extra headers.</param>
+/// <param name="Priority">1 (highest) to 10; when the rate limit holds messages back, lower numbers go first.</param>
+/// <param name="ScheduledFor">Not before this instant (UTC); null for now.</param>
+/// <param name="MaxAttempts">Overrides the configured retry policy's attempt count.</param>
+/// <param name="TenantId">Optional grouping for analytics.</param>
+/// <param name="OutcomeBoardId">The board told when the message is sent, fails, is suppressed or held.</param>
 [GenerateSerializer, Immutable, Alias("kudos.email-message")]
 public sealed record EmailMessage(
     IReadOnlyList<Mailbox> To,
@@ -12,7 +42,21 @@ public sealed record EmailMessage(
     string HtmlBody,
     string TextBody,
     string EmailType,
-    string? CorrelationId);
+    string? CorrelationId,
+    IReadOnlyList<Mailbox>? Cc = null,
+    IReadOnlyList<Mailbox>? Bcc = null,
+    IReadOnlyList<EmailHeader>? Headers = null,
+    int Priority = EmailMessage.DefaultPriority,
+    DateTimeOffset? ScheduledFor = null,
+    int? MaxAttempts = null,
+    string? TenantId = null,
+    Guid? OutcomeBoardId = null)
+{
+    public const int DefaultPriority = 5;
+
+    /// <summary>Every recipient: To, Cc and Bcc.</summary>
+    public IEnumerable<Mailbox> AllRecipients() => To.Concat(Cc ?? []).Concat(Bcc ?? []);
+}
 
 /// <summary>The state of one dispatch as callers see it.</summary>
 [GenerateSerializer, Immutable, Alias("kudos.dispatch-view")]
@@ -26,4 +70,32 @@ public sealed record DispatchView(
     DateTimeOffset? SentAt,
     string? ServerReply,
     string? LastError,
-    string? MessageId);
+    string? MessageId,
+    string? EmailType = null,
+    int Priority = EmailMessage.DefaultPriority,
+    string? CorrelationId = null,
+    string? ProviderMessageId = null,
+    DateTimeOffset? ScheduledFor = null,
+    DateTimeOffset? FinishedAt = null,
+    int Opens = 0,
+    int Clicks = 0);
+
+/// <summary>A provider event as recorded in a dispatch's history.</summary>
+[GenerateSerializer, Immutable, Alias("kudos.dispatch-event-view")]
+public sealed record DispatchEventView(string WebhookId, string Type, DateTimeOffset OccurredAt, DateTimeOffset ReceivedAt, string? Detail);
+
+/// <summary>One attempt and how it ended: <c>sent</c>, <c>transient</c>, <c>permanent</c>, <c>held</c> or <c>unknown</c>.</summary>
+[GenerateSerializer, Immutable, Alias("kudos.attempt-view")]
+public sealed record AttemptView(int Number, DateTimeOffset StartedAt, DateTimeOffset? EndedAt, string Outcome, string? ServerReply, string? Error);
+
+/// <summary>A dispatch in full, for operators: the message's envelope and every attempt.</summary>
+[GenerateSerializer, Immutable, Alias("kudos.dispatch-details")]
+public sealed record DispatchDetails(
+    DispatchView Dispatch,
+    IReadOnlyList<Mailbox> To,
+    IReadOnlyList<Mailbox> Cc,
+    IReadOnlyList<Mailbox> Bcc,
+    string Subject,
+    string? TenantId,
+    IReadOnlyList<AttemptView> Attempts,
+    IReadOnlyList<DispatchEventView>? Events = null);

@@ -11,11 +11,17 @@ public sealed partial class BoardGrain
     [LoggerMessage(Level = LogLevel.Information, Message = "Board {BoardId} rescheduled to {DeliverAt}")]
     private partial void LogRescheduled(Guid boardId, DateTimeOffset? deliverAt);
 
+    [LoggerMessage(Level = LogLevel.Information, Message = "Board {BoardId}: an invitee unsubscribed from invitations and reminders")]
+    private partial void LogUnsubscribed(Guid boardId);
+
     [LoggerMessage(Level = LogLevel.Information, Message = "Board {BoardId} cancelled")]
     private partial void LogCancelled(Guid boardId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Board {BoardId} unlocked at {UnlockedAt} (due {DeliverAt})")]
     private partial void LogUnlocked(Guid boardId, DateTimeOffset? deliverAt, DateTimeOffset unlockedAt);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Board {BoardId} delivery ended {Outcome}: owner notice {DispatchId} is {NoticeStatus}")]
+    private partial void LogOwnerNotified(Guid boardId, DispatchStatus outcome, string dispatchId, DispatchStatus noticeStatus);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Board {BoardId} handed its delivery email to {DispatchId} ({DispatchStatus})")]
     private partial void LogHandedOff(Guid boardId, string dispatchId, DispatchStatus dispatchStatus);

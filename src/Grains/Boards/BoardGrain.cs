@@ -1,5 +1,6 @@
 using Kudos.Grains.Email;
 using Kudos.Grains.Security;
+using Kudos.Grains.Telemetry;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -15,9 +16,11 @@ public sealed partial class BoardGrain(
     [PersistentState("board", StorageNames.Kudos)] IPersistentState<BoardState> board,
     TimeProvider time,
     IOptions<KudosOptions> options,
+    IOptions<EmailOptions> emailOptions,
     ILogger<BoardGrain> logger) : Grain, IBoardGrain, IRemindable
 {
     private const string DeliverReminder = "deliver";
+    private const string RemindInviteesReminder = "remind-invitees";
 
     private BoardState State => board.State;
 
@@ -38,11 +41,15 @@ public sealed partial class BoardGrain(
     public async Task<BoardCreated> CreateAsync(CreateBoard command)
     {
         var (ownerKey, contributeKey) = BoardRules.Create(State, command, time.GetUtcNow());
+        var invited = command.ContributorEmails is { Count: > 0 } emails ? Invite(contributeKey, emails) : [];
         await board.WriteStateAsync();
         if (State.Status == BoardStatus.Scheduled)
         {
             await ScheduleReminderAsync();
+            KudosMetrics.BoardScheduled();
         }
+
+        await SendInvitationsAsync(invited);
 
         LogCreated(Id, State.Status, State.DeliverAt);
         return new BoardCreated(Id, ownerKey, contributeKey, State.Status, State.DeliverAt);
@@ -62,6 +69,7 @@ public sealed partial class BoardGrain(
         if (moved)
         {
             await ScheduleReminderAsync();
+            KudosMetrics.BoardScheduled();
             LogRescheduled(Id, State.DeliverAt);
         }
 
@@ -72,7 +80,7 @@ public sealed partial class BoardGrain(
     {
         EnsureKey(ownerKey, State.OwnerKeyHash);
         BoardRules.EnsureNotFinal(State);
-        await DeliverAsync(force: true);
+        await DeliverAsync(force: true, "now");
         return await OwnerViewAsync();
     }
 
@@ -82,7 +90,42 @@ public sealed partial class BoardGrain(
         BoardRules.Cancel(State, time.GetUtcNow());
         await board.WriteStateAsync();
         await RemoveReminderAsync();
+        await RemoveReminderAsync(RemindInviteesReminder);
         LogCancelled(Id);
+    }
+
+    public async Task<IReadOnlyList<InviteeView>> InviteAsync(string ownerKey, string contributeKey, IReadOnlyList<string> emails)
+    {
+        EnsureKey(ownerKey, State.OwnerKeyHash);
+        if (!CapabilityKeys.Matches(contributeKey, State.ContributeKeyHash))
+        {
+            throw KudosException.Invalid("contributeKey", "'contributeKey' must be this board's contribution key (it goes into the invitations' links).");
+        }
+
+        if (emails.Count is 0 or > BoardLimits.MaxInvitees)
+        {
+            throw KudosException.Invalid("emails", $"'emails' must list 1 to {BoardLimits.MaxInvitees} addresses.");
+        }
+
+        var invited = Invite(contributeKey, emails);
+        await board.WriteStateAsync();
+        if (State.Status == BoardStatus.Scheduled)
+        {
+            await ScheduleReminderAsync();
+        }
+
+        await SendInvitationsAsync(invited);
+        return InviteeViews();
+    }
+
+    public async Task<string> UnsubscribeAsync(string unsubscribeToken)
+    {
+        var invitee = State.Invitees.Find(i => CapabilityKeys.Matches(unsubscribeToken, i.UnsubscribeTokenHash))
+            ?? throw KudosException.NotFound("subscription");
+        await GrainFactory.GetGrain<ISuppressionGrain>(Addresses.Normalize(invitee.Email))
+            .AddAsync(SuppressionReason.Unsubscribe, expiresAt: null, $"One-click unsubscribe from board {Id:N}");
+        LogUnsubscribed(Id);
+        return Mask(invitee.Email);
     }
 
     public Task<BoardSummary> GetSummaryAsync(string contributeKey)
@@ -136,12 +179,86 @@ public sealed partial class BoardGrain(
         return Task.FromResult(cards);
     }
 
-    public Task ReceiveReminder(string reminderName, TickStatus status) =>
-        reminderName == DeliverReminder ? ReconcileAsync(CancellationToken.None) : Task.CompletedTask;
+    public async Task OnDeliveryOutcomeAsync(DispatchView outcome)
+    {
+        if (State.Delivery?.DispatchId != outcome.Id)
+        {
+            return;
+        }
+
+        if (outcome.Status == DispatchStatus.Bounced && !State.RecipientAddressInvalid)
+        {
+            State.RecipientAddressInvalid = true;
+            await board.WriteStateAsync();
+        }
+
+        if (OwnerNoticeEmail.Compose(Id, State, outcome) is not { } notice)
+        {
+            return;
+        }
+
+        var dispatchId = OwnerNoticeEmail.DispatchId(Id, outcome.Status);
+        var sent = await GrainFactory.GetGrain<IEmailDispatchGrain>(dispatchId).EnqueueAsync(notice);
+        LogOwnerNotified(Id, outcome.Status, dispatchId, sent.Status);
+    }
+
+    public Task ReceiveReminder(string reminderName, TickStatus status) => reminderName switch
+    {
+        DeliverReminder => ReconcileAsync(CancellationToken.None),
+        RemindInviteesReminder => RemindInviteesAsync(),
+        _ => Task.CompletedTask,
+    };
+
+    /// <summary>Reminds invitees who have not posted; each reminder has its own dispatch id, so a repeated tick sends nothing twice.</summary>
+    private async Task RemindInviteesAsync()
+    {
+        var now = time.GetUtcNow();
+        if (State.Status == BoardStatus.Scheduled && !BoardRules.IsPostingClosed(State, now))
+        {
+            var unsubscribeMailbox = emailOptions.Value.UnsubscribeMailbox;
+            foreach (var invitee in BoardRules.InviteesToRemind(State).ToList())
+            {
+                var message = InvitationEmail.Compose(Id, State, invitee, reminder: true, unsubscribeMailbox);
+                await GrainFactory.GetGrain<IEmailDispatchGrain>(InvitationEmail.ReminderId(Id, invitee.Email)).EnqueueAsync(message);
+                invitee.RemindedAt = now;
+            }
+
+            await board.WriteStateAsync();
+        }
+
+        await RemoveReminderAsync(RemindInviteesReminder);
+    }
+
+    private IReadOnlyList<(InviteeState Invitee, string InviteToken, string UnsubscribeToken)> Invite(string contributeKey, IReadOnlyList<string> emails) =>
+        BoardRules.Invite(
+            State,
+            emails,
+            time.GetUtcNow(),
+            inviteToken => InvitationEmail.InviteUrl(options.Value.PublicBaseUrl, Id, contributeKey, inviteToken),
+            unsubscribeToken => InvitationEmail.UnsubscribeUrl(options.Value.PublicBaseUrl, Id, unsubscribeToken));
+
+    private async Task SendInvitationsAsync(IReadOnlyList<(InviteeState Invitee, string InviteToken, string UnsubscribeToken)> invited)
+    {
+        var unsubscribeMailbox = emailOptions.Value.UnsubscribeMailbox;
+        foreach (var (invitee, _, _) in invited)
+        {
+            var message = InvitationEmail.Compose(Id, State, invitee, reminder: false, unsubscribeMailbox);
+            await GrainFactory.GetGrain<IEmailDispatchGrain>(InvitationEmail.InvitationId(Id, invitee.Email)).EnqueueAsync(message);
+        }
+    }
+
+    private IReadOnlyList<InviteeView> InviteeViews() =>
+        [.. State.Invitees.Select(i => new InviteeView(i.Email, i.InvitedAt, i.PostedAt is not null, i.RemindedAt, InvitationEmail.InvitationId(Id, i.Email)))];
+
+    private static string Mask(string email)
+    {
+        var at = email.IndexOf('@');
+        return at <= 1 ? email : $"{email[0]}***{email[at..]}";
+    }
 
     private async Task ReconcileAsync(CancellationToken cancellationToken)
     {
-        await DeliverAsync(force: false);
+        await DeliverAsync(force: false, "reminder");
         if (State.Status == BoardStatus.Scheduled && !BoardRules.IsDue(State, time.GetUtcNow()) && await this.GetReminder(DeliverReminder) is null)
         {
             await ScheduleReminderAsync();
@@ -149,11 +266,12 @@ public sealed partial class BoardGrain(
     }
 
     /// <summary>Unlocks when due (or when forced), then hands off; both steps are skipped when already done.</summary>
-    private async Task DeliverAsync(bool force)
+    private async Task DeliverAsync(bool force, string trigger)
     {
         var now = time.GetUtcNow();
         if (State.Status is BoardStatus.Draft or BoardStatus.Scheduled && (force || BoardRules.IsDue(State, now)))
         {
+            using var activity = KudosMetrics.StartDelivery(Id, trigger);
             var recipientKey = BoardRules.Unlock(State, now);
             var url = DeliveryEmail.RecipientUrl(options.Value.PublicBaseUrl, Id, recipientKey);
             State.Delivery = new DeliveryState
@@ -163,6 +281,7 @@ public sealed partial class BoardGrain(
                 Email = DeliveryEmail.Compose(Id, State, url),
             };
             await board.WriteStateAsync();
+            KudosMetrics.BoardDelivered(State.DeliverAt ?? now, now, trigger);
             LogUnlocked(Id, State.DeliverAt, now);
         }
 
@@ -179,6 +298,7 @@ public sealed partial class BoardGrain(
         if (State.Status is BoardStatus.Delivered or BoardStatus.Cancelled or BoardStatus.None)
         {
             await RemoveReminderAsync();
+            await RemoveReminderAsync(RemindInviteesReminder);
         }
     }
 
@@ -193,11 +313,22 @@ public sealed partial class BoardGrain(
             // A reminder due within moments fires only at the next period boundary: a one-shot timer keeps it punctual.
             this.RegisterGrainTimer(ReconcileAsync, new GrainTimerCreationOptions(dueTime > TimeSpan.Zero ? dueTime : TimeSpan.Zero, Timeout.InfiniteTimeSpan));
         }
+
+        // The invitees' reminder, a set time before delivery, only while someone invited has not posted yet.
+        var remindIn = State.DeliverAt!.Value - options.Value.InviteReminderLead - time.GetUtcNow();
+        if (BoardRules.InviteesToRemind(State).Any() && remindIn > TimeSpan.Zero)
+        {
+            await this.RegisterOrUpdateReminder(RemindInviteesReminder, remindIn, period);
+        }
+        else
+        {
+            await RemoveReminderAsync(RemindInviteesReminder);
+        }
     }
 
-    private async Task RemoveReminderAsync()
+    private async Task RemoveReminderAsync(string name = DeliverReminder)
     {
-        if (await this.GetReminder(DeliverReminder) is { } reminder)
+        if (await this.GetReminder(name) is { } reminder)
         {
             await this.UnregisterReminder(reminder);
         }
@@ -217,7 +348,10 @@ public sealed partial class BoardGrain(
                 dispatch?.ServerReply,
                 dispatch?.SentAt,
                 dispatch?.NextAttemptAt,
-                d.RecipientUrl);
+                d.RecipientUrl,
+                State.RecipientAddressInvalid,
+                dispatch?.Opens ?? 0,
+                dispatch?.Clicks ?? 0);
         }
 
         return new BoardOwnerView(
@@ -234,7 +368,9 @@ public sealed partial class BoardGrain(
             [.. State.Cards.Select(c => c.AuthorName).Distinct(StringComparer.Ordinal)],
             State.CreatedAt,
             State.DeliveredAt,
-            delivery);
+            delivery,
+            [.. State.Cards.OrderBy(c => c.CreatedAt).Select(c => new CardSummary(c.Id, c.AuthorName, c.CreatedAt))],
+            InviteeViews());
     }
 
     private CardState FindCard(Guid cardId, string cardKey)

@@ -9,6 +9,7 @@ public static class BoardLimits
     public const int MaxCardsPerBoard = 500;
     public const int MaxEmailLength = 254;
     public const int MaxTimeZoneLength = 64;
+    public const int MaxInvitees = 100;
 
     /// <summary>How far ahead a delivery may be scheduled.</summary>
     public static readonly TimeSpan MaxScheduleAhead = TimeSpan.FromDays(366);

@@ -104,6 +104,11 @@ public static class BoardRules
             throw KudosException.Conflict("board_full", $"A board holds at most {BoardLimits.MaxCardsPerBoard} cards.");
         }
 
+        if (card.InviteToken is { } token && state.Invitees.Find(i => CapabilityKeys.Matches(token, i.InviteTokenHash)) is { } invitee)
+        {
+            invitee.PostedAt ??= now;
+        }
+
         var cardKey = CapabilityKeys.New();
         var added = new CardState
         {
@@ -116,6 +121,50 @@ public static class BoardRules
         state.Cards.Add(added);
         return (added, cardKey);
     }
+
+    /// <summary>
+    /// Adds invitees (validated, de-duplicated, at most <see cref="BoardLimits.MaxInvitees"/>); returns the new ones with
+    /// their tokens in clear, which go into their links.
+    /// </summary>
+    public static IReadOnlyList<(InviteeState Invitee, string InviteToken, string UnsubscribeToken)> Invite(
+        BoardState state, IReadOnlyList<string> emails, DateTimeOffset now, Func<string, string> inviteUrl, Func<string, string> unsubscribeUrl)
+    {
+        EnsurePostingOpen(state, now);
+        var known = state.Invitees.Select(i => Email.Addresses.Normalize(i.Email)).ToHashSet(StringComparer.Ordinal);
+        var fresh = new List<(InviteeState, string, string)>();
+        foreach (var raw in emails)
+        {
+            var email = InputRules.Email(raw, "contributorEmails");
+            if (!known.Add(Email.Addresses.Normalize(email)))
+            {
+                continue;
+            }
+
+            if (state.Invitees.Count + fresh.Count >= BoardLimits.MaxInvitees)
+            {
+                throw KudosException.Invalid("contributorEmails", $"A board can invite at most {BoardLimits.MaxInvitees} contributors.");
+            }
+
+            var inviteToken = CapabilityKeys.New();
+            var unsubscribeToken = CapabilityKeys.New();
+            fresh.Add((new InviteeState
+            {
+                Email = email,
+                InviteTokenHash = CapabilityKeys.Hash(inviteToken),
+                UnsubscribeTokenHash = CapabilityKeys.Hash(unsubscribeToken),
+                InviteUrl = inviteUrl(inviteToken),
+                UnsubscribeUrl = unsubscribeUrl(unsubscribeToken),
+                InvitedAt = now,
+            }, inviteToken, unsubscribeToken));
+        }
+
+        state.Invitees.AddRange(fresh.Select(f => f.Item1));
+        return fresh;
+    }
+
+    /// <summary>The invitees a reminder is due for: invited, not posted, not reminded yet.</summary>
+    public static IEnumerable<InviteeState> InviteesToRemind(BoardState state) =>
+        state.Invitees.Where(i => i.PostedAt is null && i.RemindedAt is null);
 
     /// <summary>Changes a card's message while posting is open.</summary>
     public static void EditCard(BoardState state, CardState card, string message, DateTimeOffset now)

@@ -37,7 +37,12 @@ public sealed class BoardState
 
     public List<CardState> Cards { get; set; } = [];
 
+    public List<InviteeState> Invitees { get; set; } = [];
+
     public DeliveryState? Delivery { get; set; }
+
+    /// <summary>The provider reported a hard bounce for the recipient's address: it needs correcting.</summary>
+    public bool RecipientAddressInvalid { get; set; }
 }
 
 /// <summary>One card; readable by its author (through its key) until delivery.</summary>

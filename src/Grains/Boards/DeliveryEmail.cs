@@ -7,8 +7,6 @@ namespace Kudos.Grains.Boards;
 /// <summary>Composes the email that tells the recipient their board is ready. Every user-supplied string is HTML-escaped.</summary>
 public static class DeliveryEmail
 {
-    public const string EmailType = "delivery";
-
     /// <summary>The dispatch id of a board's delivery email: deterministic, so a repeated hand-off is a no-op.</summary>
     public static string DispatchId(Guid boardId) => $"board-delivery/{boardId:N}";
 
@@ -58,7 +56,9 @@ public static class DeliveryEmail
             subject,
             html,
             text,
-            EmailType,
-            boardId.ToString("N"));
+            EmailTypes.Delivery,
+            boardId.ToString("N"),
+            Priority: 2,
+            OutcomeBoardId: boardId);
     }
 }

@@ -19,11 +19,46 @@ public sealed class DispatchState
 
     public DateTimeOffset? SentAt { get; set; }
 
+    /// <summary>When the dispatch reached Sent, Failed, Suppressed, Held or Cancelled.</summary>
+    public DateTimeOffset? FinishedAt { get; set; }
+
     public string? ServerReply { get; set; }
+
+    public string? ProviderMessageId { get; set; }
 
     public string? LastError { get; set; }
 
+    /// <summary>An operator released this Held message: the allowed-recipients list no longer applies to it.</summary>
+    public bool Released { get; set; }
+
+    /// <summary>The last status reported to the board named by the message (so each outcome is reported once).</summary>
+    public DispatchStatus ReportedStatus { get; set; }
+
     public List<AttemptRecord> History { get; set; } = [];
+
+    /// <summary>Provider events, newest last; older than the retention period they are dropped.</summary>
+    public List<ProviderEventRecord> Events { get; set; } = [];
+
+    /// <summary>Webhook ids already applied, so a repeated delivery changes nothing.</summary>
+    public HashSet<string> AppliedEventIds { get; set; } = [];
+
+    public int Opens { get; set; }
+
+    public int Clicks { get; set; }
+}
+
+/// <summary>A provider event in a dispatch's history.</summary>
+public sealed class ProviderEventRecord
+{
+    public string WebhookId { get; set; } = "";
+
+    public string Type { get; set; } = "";
+
+    public DateTimeOffset OccurredAt { get; set; }
+
+    public DateTimeOffset ReceivedAt { get; set; }
+
+    public string? Detail { get; set; }
 }
 
 /// <summary>One attempt and how it ended.</summary>
@@ -35,7 +70,7 @@ public sealed class AttemptRecord
 
     public DateTimeOffset? EndedAt { get; set; }
 
-    /// <summary><c>sent</c>, <c>transient</c>, <c>permanent</c> or <c>unknown</c> (the silo stopped mid-send).</summary>
+    /// <summary><c>sent</c>, <c>transient</c>, <c>permanent</c>, <c>held</c> or <c>unknown</c> (the silo stopped mid-send).</summary>
     public string Outcome { get; set; } = "";
 
     public string? ServerReply { get; set; }

@@ -4,8 +4,8 @@ namespace Kudos.Grains.Email;
 
 public sealed partial class EmailDispatchGrain
 {
-    [LoggerMessage(Level = LogLevel.Information, Message = "Dispatch {DispatchId} enqueued ({EmailType}, correlation {CorrelationId})")]
-    private partial void LogEnqueued(string dispatchId, string emailType, string? correlationId);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Dispatch {DispatchId} enqueued ({EmailType}, priority {Priority}, correlation {CorrelationId}): {Status}")]
+    private partial void LogEnqueued(string dispatchId, string emailType, int priority, string? correlationId, DispatchStatus status);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Dispatch {DispatchId} sent on attempt {Attempt}, {Elapsed} after enqueue: {ServerReply}")]
     private partial void LogSent(string dispatchId, int attempt, TimeSpan elapsed, string? serverReply);
@@ -15,6 +15,24 @@ public sealed partial class EmailDispatchGrain
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Dispatch {DispatchId} failed for good after {Attempts} attempt(s): {Error}")]
     private partial void LogFailed(string dispatchId, int attempts, string? error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Dispatch {DispatchId} held: {Reason}")]
+    private partial void LogHeld(string dispatchId, string? reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Dispatch {DispatchId} not sent, {Status}: {Reason}")]
+    private partial void LogBlocked(string dispatchId, DispatchStatus status, string? reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Dispatch {DispatchId} applied provider event {Type}: now {Status}")]
+    private partial void LogProviderEvent(string dispatchId, string type, DispatchStatus status);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Dispatch {DispatchId} could not count {Counter} in analytics")]
+    private partial void LogCountFailed(Exception exception, string dispatchId, string counter);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Dispatch {DispatchId} cancelled")]
+    private partial void LogCancelled(string dispatchId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Dispatch {DispatchId} released by an operator")]
+    private partial void LogReleased(string dispatchId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Dispatch {DispatchId} found mid-send after a restart (attempt {Attempt}); outcome unknown, retrying")]
     private partial void LogOutcomeUnknown(string dispatchId, int attempt);

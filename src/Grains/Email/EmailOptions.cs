@@ -10,6 +10,30 @@ public sealed class EmailOptions
 
     /// <summary>How transient failures are retried.</summary>
     public RetryPolicy Retry { get; set; } = new();
+
+    /// <summary>Soft bounces of one address, counted across messages, before it is suppressed for <see cref="SoftBounceSuppression"/>.</summary>
+    public int SoftBounceLimit { get; set; } = 3;
+
+    /// <summary>How long an address that reached <see cref="SoftBounceLimit"/> is suppressed.</summary>
+    public TimeSpan SoftBounceSuppression { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary>Provider events older than this are dropped from a dispatch's history (by the dispatch itself).</summary>
+    public TimeSpan EventRetention { get; set; } = TimeSpan.FromDays(30);
+
+    /// <summary>Backlog thresholds and the alert webhook.</summary>
+    public BacklogAlertOptions Alerts { get; set; } = new();
+
+    /// <summary>
+    /// When not empty, only these recipients (addresses, or <c>@domain</c> entries) are sent to; a message to anyone else
+    /// ends <c>Held</c> until an operator releases it — the situation of a provider still in its sandbox.
+    /// </summary>
+    public List<string> AllowedRecipients { get; set; } = [];
+
+    /// <summary>
+    /// A mailbox for <c>mailto:</c> unsubscribe requests, offered next to the one-click URL in <c>List-Unsubscribe</c>;
+    /// omitted when empty (mail sent to it is read by its operator or provider, not by this product).
+    /// </summary>
+    public string? UnsubscribeMailbox { get; set; }
 }
 
 /// <summary>Exponential backoff with bounded jitter (configuration section <c>Email:Retry</c>).</summary>
@@ -38,4 +62,20 @@ public sealed class RetryPolicy
         var scale = 1 + (Jitter * ((2 * unitRandom) - 1));
         return TimeSpan.FromMilliseconds(Math.Max(0, raw * scale));
     }
+}
+
+/// <summary>When the outbox is backed up, and whom to tell (configuration section <c>Email:Alerts</c>).</summary>
+public sealed class BacklogAlertOptions
+{
+    /// <summary>Pending messages at or above which the backlog is an incident.</summary>
+    public int PendingThreshold { get; set; } = 500;
+
+    /// <summary>Age of the oldest pending message at or above which the backlog is an incident.</summary>
+    public TimeSpan OldestPendingThreshold { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>Receives one POST when an incident starts and one when it ends; none when empty.</summary>
+    public Uri? WebhookUrl { get; set; }
+
+    /// <summary>How often the backlog is re-checked while there is one (ages grow without any event).</summary>
+    public TimeSpan CheckInterval { get; set; } = TimeSpan.FromSeconds(30);
 }

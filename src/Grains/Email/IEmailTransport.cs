@@ -41,7 +41,8 @@ public enum SendOutcome
 /// <param name="ServerReply">The SMTP reply as "code text" when the server answered (e.g. <c>250 2.0.0 Ok: queued as 4F2A</c>).</param>
 /// <param name="Error">A human-readable reason when it did not succeed.</param>
 /// <param name="StatusCode">The SMTP status code of the reply, when there was one.</param>
-public sealed record SendResult(SendOutcome Outcome, string? ServerReply, string? Error, int? StatusCode = null)
+/// <param name="RejectedRecipient">The recipient the server refused at RCPT, when it named one.</param>
+public sealed record SendResult(SendOutcome Outcome, string? ServerReply, string? Error, int? StatusCode = null, string? RejectedRecipient = null)
 {
     public static SendResult Sent(string? reply) => new(SendOutcome.Sent, reply, null, 250);
 }

@@ -14,9 +14,12 @@ public static class MimeMessageFactory
             Date = DateTimeOffset.UtcNow,
         };
         mime.From.Add(from);
-        foreach (var to in message.To)
+        mime.To.AddRange(message.To.Select(m => new MailboxAddress(m.Name, m.Address)));
+        mime.Cc.AddRange((message.Cc ?? []).Select(m => new MailboxAddress(m.Name, m.Address)));
+        mime.Bcc.AddRange((message.Bcc ?? []).Select(m => new MailboxAddress(m.Name, m.Address)));
+        foreach (var header in message.Headers ?? [])
         {
-            mime.To.Add(new MailboxAddress(to.Name, to.Address));
+            mime.Headers.Add(header.Name, header.Value);
         }
 
         // Marks the mail as machine-generated (RFC 3834) so auto-responders do not answer it.

@@ -16,7 +16,11 @@ public enum SmtpSecurity
     SslOnConnect,
 }
 
-/// <summary>The SMTP server the silo sends through (configuration section <c>Smtp</c>).</summary>
+/// <summary>
+/// The SMTP server the silo sends through (configuration section <c>Smtp</c>). The connection, concurrency and rate
+/// limits are per silo: a cluster of N silos opens up to N × <see cref="MaxConnections"/> connections and sends up to
+/// N × <see cref="MaxMessagesPerSecond"/> messages per second.
+/// </summary>
 public sealed class SmtpOptions
 {
     public const string Section = "Smtp";
@@ -34,4 +38,19 @@ public sealed class SmtpOptions
 
     /// <summary>Bound on each network operation (connect, command, data); a stalled server is a transient failure.</summary>
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Most SMTP connections this silo keeps open (connected and authenticated, reused between messages).</summary>
+    public int MaxConnections { get; set; } = 4;
+
+    /// <summary>Most messages this silo sends at the same time; unset = <see cref="MaxConnections"/>.</summary>
+    public int? MaxConcurrency { get; set; }
+
+    /// <summary>Most messages per second this silo hands to the server (e.g. a provider's quota); 0 = unlimited.</summary>
+    public double MaxMessagesPerSecond { get; set; }
+
+    /// <summary>A pooled connection unused for this long is closed (QUIT).</summary>
+    public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>The concurrency limit in effect: <see cref="MaxConcurrency"/>, or <see cref="MaxConnections"/> when unset.</summary>
+    public int EffectiveConcurrency => MaxConcurrency ?? MaxConnections;
 }

@@ -1,9 +1,15 @@
 using Kudos.Grains;
+using Kudos.Grains.Analytics;
 using Kudos.Grains.Email;
+using Kudos.Silo.Alerts;
+using Kudos.Silo.Dashboard;
 using Kudos.Silo.Email;
+using Kudos.Silo.Health;
+using Kudos.Silo.Observability;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
+using Orleans.Dashboard;
 
 namespace Kudos.Silo.Hosting;
 
@@ -24,7 +30,9 @@ public static class KudosSiloExtensions
         services.AddSingleton<IValidateOptions<EmailOptions>>(sp => sp.GetRequiredService<SiloOptionsValidator>());
         services.AddSingleton<IValidateOptions<SmtpOptions>>(sp => sp.GetRequiredService<SiloOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
+        services.AddHttpClient<IAlertSender, HttpAlertSender>();
         services.TryAddSingleton<IEmailTransport, SmtpEmailTransport>();
+        services.AddKudosEmailTransportOptions(configuration);
 
         // Reminders must be allowed at the period the grains register them with (Orleans' default minimum is 1 minute).
         services.AddOptions<ReminderOptions>()
@@ -63,6 +71,10 @@ public static class KudosSiloExtensions
         builder.Services.AddOptions<SiloHostOptions>().Bind(configuration.GetSection(SiloHostOptions.Section)).ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<SiloHostOptions>>(sp => sp.GetRequiredService<SiloOptionsValidator>());
         builder.Services.AddKudosGrainServices(configuration);
+        builder.Services.AddKudosGracefulShutdown(configuration);
+        builder.Services.AddKudosSiloHealth(cs);
+        builder.Services.AddKudosDashboardAccess(configuration);
+        builder.AddKudosTelemetry();
 
         var host = configuration.GetSection(SiloHostOptions.Section).Get<SiloHostOptions>() ?? new SiloHostOptions();
         builder.UseOrleans(silo =>
@@ -79,6 +91,9 @@ public static class KudosSiloExtensions
                 options.ConnectionString = cs;
             });
             silo.AddKudosPersistence(cs);
+            silo.ConfigureFailureDetection(configuration);
+            silo.AddActivityPropagation();
+            silo.AddDashboard();
         });
         return builder;
     }

@@ -22,11 +22,19 @@ internal sealed class SiloOptionsValidator :
         options.Retry.MaxAttempts is < 1 or > 100 ? "Email:Retry:MaxAttempts must be 1-100." : null,
         options.Retry.BaseDelay < TimeSpan.Zero || options.Retry.MaxDelay < options.Retry.BaseDelay ? "Email:Retry:BaseDelay must be ≥ 0 and ≤ Email:Retry:MaxDelay." : null,
         options.Retry.Factor < 1 ? "Email:Retry:Factor must be ≥ 1." : null,
-        options.Retry.Jitter is < 0 or > 1 ? "Email:Retry:Jitter must be within 0-1." : null);
+        options.Retry.Jitter is < 0 or > 1 ? "Email:Retry:Jitter must be within 0-1." : null,
+        options.SoftBounceLimit < 1 ? "Email:SoftBounceLimit must be at least 1." : null,
+        options.SoftBounceSuppression <= TimeSpan.Zero ? "Email:SoftBounceSuppression must be positive." : null,
+        options.EventRetention <= TimeSpan.Zero ? "Email:EventRetention must be positive." : null,
+        options.Alerts.PendingThreshold < 1 ? "Email:Alerts:PendingThreshold must be at least 1." : null,
+        options.Alerts.OldestPendingThreshold <= TimeSpan.Zero ? "Email:Alerts:OldestPendingThreshold must be positive." : null,
+        options.Alerts.CheckInterval < TimeSpan.FromSeconds(1) ? "Email:Alerts:CheckInterval must be at least 00:00:01." : null,
+        options.Alerts.WebhookUrl is null or { IsAbsoluteUri: true, Scheme: "http" or "https" } ? null : "Email:Alerts:WebhookUrl must be an absolute http(s) URL.");
 
     public ValidateOptionsResult Validate(string? name, KudosOptions options) => Collect(
         options.PublicBaseUrl is { IsAbsoluteUri: true, Scheme: "http" or "https" } ? null : "Kudos:PublicBaseUrl must be an absolute http(s) URL.",
-        options.ReminderPeriod < TimeSpan.FromSeconds(1) || options.ReminderPeriod > TimeSpan.FromMinutes(10) ? "Kudos:ReminderPeriod must be between 00:00:01 and 00:10:00." : null);
+        options.ReminderPeriod < TimeSpan.FromSeconds(1) || options.ReminderPeriod > TimeSpan.FromMinutes(10) ? "Kudos:ReminderPeriod must be between 00:00:01 and 00:10:00." : null,
+        options.InviteReminderLead < TimeSpan.Zero ? "Kudos:InviteReminderLead must not be negative." : null);
 
     public ValidateOptionsResult Validate(string? name, SiloHostOptions options) => Collect(
         string.IsNullOrWhiteSpace(options.ClusterId) ? "Orleans:ClusterId is required." : null,

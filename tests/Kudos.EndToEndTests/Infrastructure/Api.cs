@@ -12,7 +12,9 @@ public sealed record CardCreatedDto(Guid CardId, string CardKey);
 
 public sealed record CardDto(Guid Id, string AuthorName, string Message, DateTimeOffset CreatedAt, DateTimeOffset? EditedAt);
 
-public sealed record DeliveryDto(string DispatchId, string Status, int Attempts, string? LastError, string? ServerReply, DateTimeOffset? SentAt, string? RecipientUrl);
+public sealed record DeliveryDto(string DispatchId, string Status, int Attempts, string? LastError, string? ServerReply, DateTimeOffset? SentAt, string? RecipientUrl, bool RecipientAddressInvalid = false, int Opens = 0, int Clicks = 0);
+
+public sealed record InviteeDto(string Email, DateTimeOffset InvitedAt, bool HasPosted, DateTimeOffset? RemindedAt, string InvitationDispatchId);
 
 public sealed record OwnerViewDto(
     Guid Id,
@@ -23,7 +25,8 @@ public sealed record OwnerViewDto(
     string TimeZone,
     int CardCount,
     IReadOnlyList<string> ContributorNames,
-    DeliveryDto? Delivery);
+    DeliveryDto? Delivery,
+    IReadOnlyList<InviteeDto>? Invitees = null);
 
 public sealed record ProblemDto(string? Type, string? Title, int Status, string? Detail, string? Code);
 
@@ -81,3 +84,29 @@ public static class Api
         return problem;
     }
 }
+
+public sealed record AttemptDto(int Number, DateTimeOffset StartedAt, DateTimeOffset? EndedAt, string Outcome, string? ServerReply, string? Error);
+
+public sealed record DispatchDto(string Id, string Status, int Attempts, string? ServerReply, string? LastError, string? MessageId, string? EmailType, int Priority, string? ProviderMessageId = null, int Opens = 0, int Clicks = 0);
+
+public sealed record DispatchEventDto(string WebhookId, string Type, DateTimeOffset OccurredAt, DateTimeOffset ReceivedAt, string? Detail);
+
+public sealed record DispatchDetailsDto(DispatchDto Dispatch, IReadOnlyList<AttemptDto> Attempts, IReadOnlyList<DispatchEventDto>? Events = null);
+
+public sealed record SuppressionDto(string Address, string Reason, DateTimeOffset Since, DateTimeOffset? ExpiresAt, string? Detail);
+
+/// <summary>Calls of the admin API.</summary>
+public static class AdminCalls
+{
+    public static async Task<DispatchDetailsDto> DispatchAsync(this KudosStack stack, string id, CancellationToken ct)
+    {
+        using var response = await stack.Http.SendAsync(stack.Request(HttpMethod.Get, $"/api/admin/dispatches/{id}", StackFixture.AdminKey), ct);
+        return await Api.ReadAsync<DispatchDetailsDto>(response, System.Net.HttpStatusCode.OK, ct);
+    }
+
+    public static string DeliveryId(Guid boardId) => $"board-delivery/{boardId:N}";
+
+    public static string OwnerNoticeId(Guid boardId, string status) => $"board-owner-notice/{boardId:N}/{status.ToLowerInvariant()}";
+}
+
+public sealed record WebhookReceiptDto(string Id, bool Duplicate);

@@ -6,6 +6,31 @@ namespace Kudos.EndToEndTests.Infrastructure;
 /// <summary>One running stack shared by the tests of the <see cref="StackCollection"/>; each test uses its own boards and addresses.</summary>
 public sealed class StackFixture : IAsyncLifetime
 {
+    /// <summary>The admin key of the shared stack.</summary>
+    public const string AdminKey = "e2e-admin-key-0f3c9a";
+
+    /// <summary>Only these recipients are allowed, as with a provider in sandbox; anything else is held.</summary>
+    public const string AllowedDomain = "@example.test";
+
+    /// <summary>The provider's signing secrets: the current one and the one rotated in.</summary>
+    public const string WebhookSecret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+    public const string RotatedWebhookSecret = "whsec_dGhlIG5ldyBzZWNyZXQgYWZ0ZXIgcm90YXRpb24=";
+
+    // Declared before Settings: static initializers run in textual order.
+    /// <summary>How long before delivery invitees are reminded, shortened so tests can wait for it.</summary>
+    public static readonly TimeSpan InviteReminderLead = TimeSpan.FromSeconds(5);
+
+    private static readonly Dictionary<string, string> Settings = new()
+    {
+        ["Admin__Key"] = AdminKey,
+        ["Email__AllowedRecipients__0"] = AllowedDomain,
+        ["Email__AllowedRecipients__1"] = "@kudos.test",
+        ["Email__UnsubscribeMailbox"] = "unsubscribe@kudos.test",
+        ["Kudos__InviteReminderLead"] = InviteReminderLead.ToString(),
+        ["Webhooks__EmailEvents__Secrets__0"] = WebhookSecret,
+        ["Webhooks__EmailEvents__Secrets__1"] = RotatedWebhookSecret,
+    };
+
     private KudosStack? _stack;
 
     public KudosStack Stack => _stack ?? throw new InvalidOperationException("The stack did not start.");
@@ -13,7 +38,7 @@ public sealed class StackFixture : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        _stack = await KudosStack.StartAsync("e2e", cts.Token);
+        _stack = await KudosStack.StartAsync("e2e", cts.Token, Settings);
     }
 
     public async ValueTask DisposeAsync()
@@ -32,7 +57,7 @@ public sealed class StackCollection : ICollectionFixture<StackFixture>
 }
 
 /// <summary>Unique recipient addresses, so tests sharing one SMTP server never see each other's mail.</summary>
-public static class Addresses
+public static class TestAddresses
 {
     public static string Unique(string who) => $"{who}-{Guid.NewGuid():N}@example.test";
 }

@@ -1,0 +1,3 @@
+using Kudos.Benchmarks;
+
+return await BenchmarkRunner.RunAsync(args);

@@ -1,0 +1,124 @@
+using Kudos.Api.Http;
+using Kudos.Grains;
+using Kudos.Grains.Email;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Kudos.Api.Admin;
+
+/// <summary>Body of <c>PUT /api/admin/suppressions/{address}</c>.</summary>
+public sealed record SuppressionRequest(SuppressionReason? Reason, string? ExpiresAt, string? Detail);
+
+/// <summary>Body of <c>POST /api/admin/held/release</c>.</summary>
+public sealed record ReleaseRequest(IReadOnlyList<string>? Ids);
+
+/// <summary>The result of releasing one held message.</summary>
+public sealed record ReleaseResult(string Id, DispatchStatus? Status, string? Error);
+
+/// <summary><c>/api/admin</c>: dispatches, held messages and suppressions, behind the admin key.</summary>
+public static class AdminApi
+{
+    /// <summary>The most ids one release call takes, and the largest page of a listing.</summary>
+    public const int MaxBatch = 500;
+
+    /// <summary>The longest note an operator may attach to a suppression.</summary>
+    public const int MaxDetailLength = 500;
+
+    public static IEndpointRouteBuilder MapAdminApi(this IEndpointRouteBuilder app)
+    {
+        var admin = app.MapGroup("/api/admin").WithTags("Admin").AddEndpointFilter<AdminKeyFilter>();
+
+        admin.MapGet("/dispatches/{**id}", GetDispatchAsync).WithName("GetDispatch")
+            .WithSummary("A dispatch with its envelope and every attempt (ids look like board-delivery/{boardId}).");
+        admin.MapDelete("/dispatches/{**id}", CancelDispatchAsync).WithName("CancelDispatch")
+            .WithSummary("Cancel a dispatch that has not started sending; 409 once it is sending or sent.");
+        admin.MapGet("/held", ListHeldAsync).WithName("ListHeld")
+            .WithSummary("Messages held because the recipient is not allowed yet (paged by id: after, limit ≤ 500).");
+        admin.MapPost("/held/release", ReleaseHeldAsync).WithName("ReleaseHeld")
+            .WithSummary("Send held messages now, bypassing Email:AllowedRecipients.");
+        admin.MapGet("/suppressions", ListSuppressionsAsync).WithName("ListSuppressions")
+            .WithSummary("Suppressed addresses (paged by address: after, limit ≤ 500).");
+        admin.MapGet("/suppressions/{address}", GetSuppressionAsync).WithName("GetSuppression")
+            .WithSummary("The active suppression of one address.");
+        admin.MapPut("/suppressions/{address}", AddSuppressionAsync).WithName("AddSuppression")
+            .WithSummary("Suppress an address: reason Bounce, Complaint, Unsubscribe or Manual; optional expiresAt.");
+        admin.MapDelete("/suppressions/{address}", RemoveSuppressionAsync).WithName("RemoveSuppression")
+            .WithSummary("Lift the suppression of an address.");
+        return app;
+    }
+
+    private static async Task<Ok<DispatchDetails>> GetDispatchAsync(string id, IGrainFactory grains)
+    {
+        var details = await grains.GetGrain<IEmailDispatchGrain>(id).GetDetailsAsync();
+        return details.Dispatch.Status == DispatchStatus.None ? throw KudosException.NotFound("dispatch") : TypedResults.Ok(details);
+    }
+
+    private static async Task<Ok<DispatchView>> CancelDispatchAsync(string id, IGrainFactory grains) =>
+        TypedResults.Ok(await grains.GetGrain<IEmailDispatchGrain>(id).CancelAsync());
+
+    private static async Task<Ok<IReadOnlyList<DispatchView>>> ListHeldAsync(IGrainFactory grains, string? after, int? limit)
+    {
+        var ids = await grains.GetGrain<IIndexGrain>(IndexNames.Held).ListAsync(after, Page(limit));
+        var views = await Task.WhenAll(ids.Select(id => grains.GetGrain<IEmailDispatchGrain>(id).GetAsync()));
+        return TypedResults.Ok<IReadOnlyList<DispatchView>>(views);
+    }
+
+    private static async Task<Ok<IReadOnlyList<ReleaseResult>>> ReleaseHeldAsync(HttpRequest request, IGrainFactory grains, CancellationToken ct)
+    {
+        var body = await RequestBody.ReadAsync<ReleaseRequest>(request, ct);
+        if (body.Ids is not { Count: > 0 and <= MaxBatch } ids)
+        {
+            throw KudosException.Invalid("ids", $"'ids' must list 1 to {MaxBatch} dispatch ids.");
+        }
+
+        var results = new List<ReleaseResult>(ids.Count);
+        foreach (var id in ids.Distinct(StringComparer.Ordinal))
+        {
+            try
+            {
+                results.Add(new ReleaseResult(id, (await grains.GetGrain<IEmailDispatchGrain>(id).ReleaseAsync()).Status, null));
+            }
+            catch (KudosException ex)
+            {
+                results.Add(new ReleaseResult(id, null, ex.Detail));
+            }
+        }
+
+        return TypedResults.Ok<IReadOnlyList<ReleaseResult>>(results);
+    }
+
+    private static async Task<Ok<IReadOnlyList<SuppressionView>>> ListSuppressionsAsync(IGrainFactory grains, string? after, int? limit)
+    {
+        var addresses = await grains.GetGrain<IIndexGrain>(IndexNames.Suppressions).ListAsync(after, Page(limit));
+        var views = await Task.WhenAll(addresses.Select(a => grains.GetGrain<ISuppressionGrain>(a).GetAsync()));
+        return TypedResults.Ok<IReadOnlyList<SuppressionView>>([.. views.OfType<SuppressionView>()]);
+    }
+
+    private static async Task<Ok<SuppressionView>> GetSuppressionAsync(string address, IGrainFactory grains) =>
+        await grains.GetGrain<ISuppressionGrain>(Key(address)).GetAsync() is { } view
+            ? TypedResults.Ok(view)
+            : throw KudosException.NotFound("suppression");
+
+    private static async Task<Ok<SuppressionView>> AddSuppressionAsync(string address, HttpRequest request, IGrainFactory grains, CancellationToken ct)
+    {
+        var body = await RequestBody.ReadAsync<SuppressionRequest>(request, ct);
+        var reason = body.Reason ?? SuppressionReason.Manual;
+        var expiresAt = Instants.ParseOptional(body.ExpiresAt, "expiresAt");
+        if (body.Detail is { Length: > MaxDetailLength })
+        {
+            throw KudosException.Invalid("detail", $"'detail' may be at most {MaxDetailLength} characters.");
+        }
+
+        var detail = body.Detail;
+        return TypedResults.Ok(await grains.GetGrain<ISuppressionGrain>(Key(address)).AddAsync(reason, expiresAt, detail));
+    }
+
+    private static async Task<NoContent> RemoveSuppressionAsync(string address, IGrainFactory grains)
+    {
+        await grains.GetGrain<ISuppressionGrain>(Key(address)).RemoveAsync();
+        return TypedResults.NoContent();
+    }
+
+    private static string Key(string address) => Addresses.NormalizeValid(address, "address");
+
+    private static int Page(int? limit) => limit is null ? 100 : Math.Clamp(limit.Value, 1, MaxBatch);
+}

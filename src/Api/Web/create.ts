@@ -1,0 +1,77 @@
+// The start page: create a board. On success the owner lands on the owner page, keys in the URL fragment.
+import { api } from "./lib/api.js";
+import { busy, byId, clearErrors, fieldError, showProblem, valueOf } from "./lib/dom.js";
+import { browserZone, dateInZone, fillZoneSelect, wallToIso } from "./lib/time.js";
+
+const form = byId<HTMLFormElement>("create-form");
+const zone = byId<HTMLSelectElement>("timeZone");
+const date = byId<HTMLInputElement>("deliverDate");
+const time = byId<HTMLInputElement>("deliverTime");
+
+fillZoneSelect(zone, browserZone());
+date.min = dateInZone(zone.value);
+if (date.value === "") {
+    date.value = dateInZone(zone.value, 7);
+}
+if (time.value === "") {
+    time.value = "09:00";
+}
+zone.addEventListener("change", () => (date.min = dateInZone(zone.value)));
+
+const required: [string, string][] = [
+    ["title", "Give the board a title."],
+    ["recipientName", "Who is it for?"],
+    ["recipientEmail", "The board is delivered to this address."],
+    ["ownerName", "Your name is shown to contributors."],
+    ["ownerEmail", "Delivery problems are reported to you."],
+];
+
+/** Addresses separated by commas, semicolons, spaces or new lines. */
+function emails(text: string): string[] {
+    return text.split(/[\s,;]+/).map(e => e.trim()).filter(e => e.length > 0);
+}
+
+form.addEventListener("submit", async event => {
+    event.preventDefault();
+    clearErrors(form);
+
+    let valid = true;
+    for (const [field, message] of required) {
+        if (valueOf(form, field) === "") {
+            fieldError(form, field, message);
+            valid = false;
+        }
+    }
+    const deliverAt = wallToIso(date.value, time.value, zone.value);
+    if (deliverAt === null) {
+        fieldError(form, "deliverAt", "Pick the day and the time of delivery.");
+        valid = false;
+    } else if (Date.parse(deliverAt) <= Date.now()) {
+        fieldError(form, "deliverAt", "Pick a time in the future.");
+        valid = false;
+    }
+    if (!valid || deliverAt === null) {
+        form.querySelector<HTMLElement>("[aria-invalid=true]")?.focus();
+        return;
+    }
+
+    await busy(form, async () => {
+        try {
+            const created = await api.createBoard({
+                title: valueOf(form, "title"),
+                recipientName: valueOf(form, "recipientName"),
+                recipientEmail: valueOf(form, "recipientEmail"),
+                ownerName: valueOf(form, "ownerName"),
+                ownerEmail: valueOf(form, "ownerEmail"),
+                deliverAt,
+                timeZone: zone.value,
+                contributorEmails: emails(valueOf(form, "contributorEmails")),
+            });
+            sessionStorage.setItem("kudos.created", created.id);
+            const fragment = new URLSearchParams({ k: created.ownerKey, c: created.contributeKey });
+            window.location.assign(`/o/${created.id}#${fragment}`);
+        } catch (error) {
+            showProblem(form, error);
+        }
+    });
+});

@@ -1,0 +1,48 @@
+// The browser keeps what only this browser should know: the keys of the cards written here.
+
+export interface OwnCard {
+    cardId: string;
+    cardKey: string;
+}
+
+const cardsKey = (boardId: string) => `kudos.cards.${boardId.replaceAll("-", "").toLowerCase()}`;
+
+function read<T>(key: string, fallback: T): T {
+    try {
+        const raw = window.localStorage.getItem(key);
+        return raw === null ? fallback : (JSON.parse(raw) as T);
+    } catch {
+        return fallback;
+    }
+}
+
+function write(key: string, value: unknown): void {
+    try {
+        window.localStorage.setItem(key, JSON.stringify(value));
+    } catch {
+        // Storage full or disabled (private mode): the card is still saved on the server, only editing here is lost.
+    }
+}
+
+export function ownCards(boardId: string): OwnCard[] {
+    const cards = read<unknown>(cardsKey(boardId), []);
+    return Array.isArray(cards)
+        ? cards.filter((c): c is OwnCard => typeof c?.cardId === "string" && typeof c?.cardKey === "string")
+        : [];
+}
+
+export function rememberCard(boardId: string, card: OwnCard): void {
+    write(cardsKey(boardId), [...ownCards(boardId).filter(c => c.cardId !== card.cardId), card]);
+}
+
+export function forgetCard(boardId: string, cardId: string): void {
+    write(cardsKey(boardId), ownCards(boardId).filter(c => c.cardId !== cardId));
+}
+
+export function lastAuthorName(): string {
+    return read<string>("kudos.authorName", "");
+}
+
+export function rememberAuthorName(name: string): void {
+    write("kudos.authorName", name);
+}

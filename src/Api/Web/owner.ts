@@ -1,0 +1,369 @@
+// The owner's page, /o/{id}#k={ownerKey}&c={contributeKey}: status, countdown, contributors, moderation, schedule,
+// and the delivery's fate. Loading it only reads; every change is a button press.
+import { api, boardIdFromPath, fragmentValue, type Delivery, type DispatchStatus, type OwnerView } from "./lib/api.js";
+import { busy, byId, clearErrors, confirmAction, copyText, describe, fieldError, fill, h, notice, setText, show, showProblem, valueOf } from "./lib/dom.js";
+import { countdown, fillZoneSelect, formatInZone, formatLocalIfDifferent, formatShort, isoToWall, wallToIso } from "./lib/time.js";
+
+const boardId = boardIdFromPath();
+const ownerKey = fragmentValue("k");
+const contributeKey = fragmentValue("c");
+
+let view: OwnerView | null = null;
+let refreshTimer: number | undefined;
+
+const statusText: Record<OwnerView["status"], string> = {
+    Draft: "Draft: no delivery time yet",
+    Scheduled: "Scheduled and sealed",
+    Delivered: "Delivered",
+    Cancelled: "Cancelled",
+};
+
+const deliveryText: Record<DispatchStatus, string> = {
+    Pending: "Waiting to be sent",
+    Sending: "Being sent",
+    Sent: "Sent",
+    Failed: "Failed: not delivered",
+    Cancelled: "Cancelled: not sent",
+    Suppressed: "Suppressed: not sent",
+    Held: "Held: not sent yet",
+};
+
+const deliveryTone: Record<DispatchStatus, string> = {
+    Pending: "wait",
+    Sending: "wait",
+    Sent: "ok",
+    Failed: "bad",
+    Cancelled: "bad",
+    Suppressed: "bad",
+    Held: "wait",
+};
+
+function isOpen(v: OwnerView): boolean {
+    return v.status === "Draft" || v.status === "Scheduled";
+}
+
+function renderHeader(v: OwnerView): void {
+    document.title = `Kudos · ${v.title}`;
+    setText("title", v.title);
+    setText("recipient", v.recipientName);
+    setText("recipient-email", v.recipientEmail);
+    const status = byId("status");
+    status.textContent = statusText[v.status];
+    status.dataset["status"] = v.status;
+
+    const when = byId("when");
+    if (v.status === "Delivered" && v.deliveredAt) {
+        fill(when, `Unlocked ${formatInZone(v.deliveredAt, v.timeZone)}`);
+    } else if (v.deliverAt) {
+        const local = formatLocalIfDifferent(v.deliverAt, v.timeZone);
+        fill(when, `${v.status === "Cancelled" ? "Was due" : "Delivers"} ${formatInZone(v.deliverAt, v.timeZone)}`, local ? h("span", { class: "local-time" }, `Your time: ${local}`) : null);
+    } else {
+        fill(when, "No delivery time yet: set one below, or deliver now.");
+    }
+    tick();
+}
+
+/** The live countdown; when the instant passes, the page asks the server for the delivered state. */
+function tick(): void {
+    const element = byId("countdown");
+    if (view === null || view.status !== "Scheduled" || !view.deliverAt) {
+        show(element, false);
+        return;
+    }
+    const left = countdown(view.deliverAt);
+    show(element, true);
+    if (left === null) {
+        element.textContent = "Delivering now…";
+        scheduleRefresh();
+    } else {
+        element.textContent = `Delivers in ${left}`;
+    }
+}
+
+function renderShare(v: OwnerView): void {
+    const panel = byId("share");
+    show(panel, isOpen(v));
+    const link = byId<HTMLInputElement>("contribute-link");
+    if (contributeKey === null) {
+        show(byId("share-link"), false);
+        setText("share-hint", "Open this page from the address you got when you created the board to see the contribution link again.");
+        return;
+    }
+    link.value = `${window.location.origin}/c/${v.id}#k=${encodeURIComponent(contributeKey)}`;
+}
+
+function renderCards(v: OwnerView): void {
+    setText("card-count", v.cardCount === 1 ? "1 card" : `${v.cardCount} cards`);
+    const sealedNote = byId("sealed-note");
+    sealedNote.textContent = v.status === "Delivered"
+        ? "Delivered: the recipient can now read every card."
+        : "Sealed: you see who wrote, never what, until delivery. Only each author can read their own card.";
+
+    const list = byId("cards");
+    const canModerate = isOpen(v);
+    if (Array.isArray(v.cards)) {
+        fill(list, ...v.cards.map(card => h("li", { class: "card-row" },
+            h("span", { class: "author" }, card.authorName),
+            h("span", { class: "muted" }, ` · written ${formatShort(card.createdAt)}`),
+            canModerate ? removeButton(v, card.id, card.authorName) : null)));
+        show(byId("moderation-note"), false);
+    } else {
+        fill(list, ...v.contributorNames.map(name => h("li", { class: "card-row" }, h("span", { class: "author" }, name))));
+        show(byId("moderation-note"), canModerate && v.cardCount > 0);
+    }
+    if (v.cardCount === 0) {
+        fill(list, h("li", { class: "empty" }, isOpen(v) ? "No cards yet. Share the contribution link to collect some." : "No cards were written."));
+    }
+}
+
+function removeButton(v: OwnerView, cardId: string, author: string): HTMLButtonElement {
+    const button = h("button", { type: "button", class: "link danger-text", "aria-label": `Remove the card by ${author}` }, "Remove");
+    button.addEventListener("click", async () => {
+        const yes = await confirmAction("Remove this card?", `The card by ${author} will be deleted for good. Its author is not told.`, "Remove the card");
+        if (!yes || ownerKey === null) {
+            return;
+        }
+        await busy(button, async () => {
+            try {
+                await api.removeCard(v.id, cardId, ownerKey);
+                notice(`The card by ${author} was removed.`, "success");
+                await load();
+            } catch (error) {
+                notice(describe(error), "error");
+            }
+        });
+    });
+    return button;
+}
+
+function renderInvitees(v: OwnerView): void {
+    const invitees = Array.isArray(v.invitees) ? v.invitees : [];
+    show(byId("invitees-block"), invitees.length > 0);
+    const posted = invitees.filter(i => i.hasPosted).length;
+    setText("invitees-count", `${posted} of ${invitees.length} invited wrote a card`);
+    fill(byId("invitees"), ...invitees.map(invitee => h("li", { class: "card-row" },
+        h("span", {}, invitee.email),
+        h("span", { class: invitee.hasPosted ? "pill ok" : "pill" }, invitee.hasPosted ? "wrote a card" : "invited"))));
+}
+
+function renderDelivery(v: OwnerView): void {
+    const panel = byId("delivery");
+    const d = v.delivery;
+    show(panel, v.status === "Delivered" || d !== null);
+    if (v.status !== "Delivered" && d === null) {
+        return;
+    }
+    const badge = byId("delivery-status");
+    if (d === null) {
+        badge.textContent = "Preparing the email";
+        badge.dataset["tone"] = "wait";
+        fill(byId("delivery-details"));
+        setText("delivery-summary", "The board is unlocked; the email to the recipient is being prepared.");
+        return;
+    }
+    badge.textContent = deliveryText[d.status] ?? d.status;
+    badge.dataset["tone"] = deliveryTone[d.status] ?? "wait";
+    setText("delivery-summary", summary(v, d));
+
+    const rows: [string, string | null, boolean][] = [
+        ["Attempts", String(d.attempts), false],
+        ["Sent", d.sentAt ? formatShort(d.sentAt) : null, false],
+        ["Next attempt", d.nextAttemptAt && (d.status === "Pending" || d.status === "Held") ? formatShort(d.nextAttemptAt) : null, false],
+        ["Reason", d.lastError, false],
+        ["Mail server's reply", d.serverReply, true],
+    ];
+    const details = byId("delivery-details");
+    fill(details, ...rows.filter(([, value]) => value !== null && value !== "").flatMap(([term, value, code]) => [
+        h("dt", {}, term),
+        h("dd", {}, code ? h("code", {}, value as string) : (value as string)),
+    ]));
+
+    const recipientLink = byId<HTMLAnchorElement>("recipient-link");
+    if (d.recipientUrl) {
+        recipientLink.href = d.recipientUrl;
+        show(byId("recipient-link-row"), true);
+        setText("recipient-link-hint", d.status === "Sent"
+            ? "This is the link the recipient received."
+            : "The email did not reach the recipient: you can send them this link yourself.");
+    } else {
+        show(byId("recipient-link-row"), false);
+    }
+}
+
+function summary(v: OwnerView, d: Delivery): string {
+    switch (d.status) {
+        case "Sent":
+            return `The email reached ${v.recipientEmail}'s mail server.`;
+        case "Failed":
+            return `The email to ${v.recipientEmail} could not be delivered. Check the address; the reason and the mail server's reply are below.`;
+        case "Suppressed":
+            return `No email was sent: ${v.recipientEmail} is on the suppression list (an earlier message bounced or was reported).`;
+        case "Held":
+            return `The mail provider does not accept ${v.recipientEmail} yet; the email is kept and sent once it does.`;
+        case "Cancelled":
+            return "The email was cancelled before it was sent.";
+        case "Sending":
+            return `Sending to ${v.recipientEmail} now…`;
+        default:
+            return d.attempts > 0
+                ? `The last attempt did not go through; it will be tried again.`
+                : `The email to ${v.recipientEmail} is about to be sent.`;
+    }
+}
+
+function renderManage(v: OwnerView): void {
+    show(byId("manage"), isOpen(v));
+    if (!isOpen(v)) {
+        return;
+    }
+    const form = byId<HTMLFormElement>("reschedule-form");
+    if (form.dataset["filled"] !== v.deliverAt) {
+        fillZoneSelect(byId<HTMLSelectElement>("newTimeZone"), v.timeZone);
+        if (v.deliverAt) {
+            const wall = isoToWall(v.deliverAt, v.timeZone);
+            byId<HTMLInputElement>("newDate").value = wall.date;
+            byId<HTMLInputElement>("newTime").value = wall.time;
+        }
+        form.dataset["filled"] = v.deliverAt ?? "";
+    }
+    setText("reschedule-submit", v.deliverAt ? "Reschedule" : "Schedule");
+}
+
+function render(v: OwnerView): void {
+    view = v;
+    show(byId("loading"), false);
+    show(byId("board"), true);
+    renderHeader(v);
+    renderShare(v);
+    renderDelivery(v);
+    renderCards(v);
+    renderInvitees(v);
+    renderManage(v);
+
+    const settling = (v.status === "Delivered" && (v.delivery === null || v.delivery.status === "Pending" || v.delivery.status === "Sending"))
+        || (v.status === "Scheduled" && v.deliverAt !== null && Date.parse(v.deliverAt) <= Date.now());
+    if (settling) {
+        scheduleRefresh();
+    }
+}
+
+/** Reads the board again shortly: used while a delivery is in flight (reads change nothing). */
+function scheduleRefresh(): void {
+    if (refreshTimer === undefined) {
+        refreshTimer = window.setTimeout(() => {
+            refreshTimer = undefined;
+            void load();
+        }, 1500);
+    }
+}
+
+async function load(): Promise<void> {
+    if (boardId === null || ownerKey === null) {
+        return;
+    }
+    try {
+        render(await api.ownerView(boardId, ownerKey));
+    } catch (error) {
+        if (view === null) {
+            show(byId("loading"), false);
+        }
+        notice(describe(error), "error");
+    }
+}
+
+function wire(): void {
+    byId("copy-link").addEventListener("click", async () => {
+        const input = byId<HTMLInputElement>("contribute-link");
+        const copied = await copyText(input.value, input);
+        setText("copy-status", copied ? "Copied. Paste it in an email or a chat." : "Select the link and copy it (Ctrl+C).");
+    });
+
+    const form = byId<HTMLFormElement>("reschedule-form");
+    form.addEventListener("submit", async event => {
+        event.preventDefault();
+        clearErrors(form);
+        if (view === null || boardId === null || ownerKey === null) {
+            return;
+        }
+        const zone = valueOf(form, "newTimeZone");
+        const deliverAt = wallToIso(valueOf(form, "newDate"), valueOf(form, "newTime"), zone);
+        if (deliverAt === null) {
+            fieldError(form, "deliverAt", "Pick the day and the time.");
+            return;
+        }
+        await busy(form, async () => {
+            try {
+                render(await api.reschedule(boardId, ownerKey, deliverAt, zone));
+                notice(`Rescheduled: delivers ${formatInZone(deliverAt, zone)}.`, "success");
+            } catch (error) {
+                showProblem(form, error);
+            }
+        });
+    });
+
+    const deliver = byId<HTMLButtonElement>("deliver-now");
+    deliver.addEventListener("click", async () => {
+        if (view === null || boardId === null || ownerKey === null) {
+            return;
+        }
+        const yes = await confirmAction(
+            "Deliver now?",
+            `The board unlocks now and ${view.recipientName} gets the email right away. Nobody can add cards after that.`,
+            "Deliver now",
+            "Not yet");
+        if (!yes) {
+            return;
+        }
+        await busy(deliver, async () => {
+            try {
+                render(await api.deliverNow(boardId, ownerKey));
+                notice("Delivered: the board is unlocked. The email's progress shows below.", "success");
+            } catch (error) {
+                notice(describe(error), "error");
+            }
+        });
+    });
+
+    const cancel = byId<HTMLButtonElement>("cancel-board");
+    cancel.addEventListener("click", async () => {
+        if (view === null || boardId === null || ownerKey === null) {
+            return;
+        }
+        const yes = await confirmAction(
+            "Cancel this board?",
+            `It will never be delivered to ${view.recipientName}, and nobody can add cards any more. This cannot be undone.`,
+            "Cancel the board",
+            "Keep the board");
+        if (!yes) {
+            return;
+        }
+        await busy(cancel, async () => {
+            try {
+                await api.cancel(boardId, ownerKey);
+                notice("The board was cancelled. It will not be delivered.", "info");
+                await load();
+            } catch (error) {
+                notice(describe(error), "error");
+            }
+        });
+    });
+
+    document.addEventListener("visibilitychange", () => {
+        if (document.visibilityState === "visible") {
+            void load();
+        }
+    });
+    window.setInterval(tick, 1000);
+}
+
+if (boardId === null || ownerKey === null) {
+    show(byId("loading"), false);
+    notice("This address is incomplete: open the owner link exactly as you received it (it ends with #k=…).", "error");
+} else {
+    wire();
+    if (sessionStorage.getItem("kudos.created") === boardId) {
+        sessionStorage.removeItem("kudos.created");
+        notice("Your board is ready. Bookmark this page: its address is your key to manage the board.", "success");
+    }
+    void load();
+}

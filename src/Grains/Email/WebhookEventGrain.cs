@@ -1,0 +1,113 @@
+using Microsoft.Extensions.Logging;
+
+namespace Kudos.Grains.Email;
+
+/// <summary>The persisted webhook event (storage state name <c>webhook-event</c>).</summary>
+public sealed class WebhookEventState
+{
+    public ProviderEvent? Event { get; set; }
+
+    public WebhookEventStatus Status { get; set; }
+
+    public DateTimeOffset ReceivedAt { get; set; }
+
+    public string? DispatchId { get; set; }
+}
+
+/// <inheritdoc cref="IWebhookEventGrain"/>
+public sealed partial class WebhookEventGrain(
+    [PersistentState("webhook-event", StorageNames.Kudos)] IPersistentState<WebhookEventState> webhookEvent,
+    TimeProvider time,
+    Microsoft.Extensions.Options.IOptions<KudosOptions> options,
+    ILogger<WebhookEventGrain> logger) : Grain, IWebhookEventGrain, IRemindable
+{
+    private const string ProcessReminder = "process";
+
+    private WebhookEventState State => webhookEvent.State;
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (State.Status == WebhookEventStatus.Received)
+        {
+            this.RegisterGrainTimer(ProcessAsync, new GrainTimerCreationOptions(TimeSpan.Zero, Timeout.InfiniteTimeSpan));
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public async Task<bool> RecordAsync(ProviderEvent providerEvent)
+    {
+        if (State.Status != WebhookEventStatus.None)
+        {
+            return false;
+        }
+
+        State.Event = providerEvent;
+        State.Status = WebhookEventStatus.Received;
+        State.ReceivedAt = time.GetUtcNow();
+        await webhookEvent.WriteStateAsync();
+        // Processed in a turn of its own, after the provider has its answer; the reminder covers a crash before then.
+        await this.RegisterOrUpdateReminder(ProcessReminder, options.Value.ReminderPeriod, options.Value.ReminderPeriod);
+        this.RegisterGrainTimer(ProcessAsync, new GrainTimerCreationOptions(TimeSpan.Zero, Timeout.InfiniteTimeSpan));
+        return true;
+    }
+
+    public Task<WebhookEventView?> GetAsync() => Task.FromResult(
+        State.Event is null ? null : new WebhookEventView(State.Event, State.Status, State.ReceivedAt, State.DispatchId));
+
+    public Task ReceiveReminder(string reminderName, TickStatus status) => ProcessAsync(CancellationToken.None);
+
+    private async Task ProcessAsync(CancellationToken cancellationToken)
+    {
+        if (State.Status == WebhookEventStatus.Received && State.Event is { } e)
+        {
+            var dispatchId = e.ProviderMessageId is { Length: > 0 } providerId
+                ? await GrainFactory.GetGrain<IProviderMessageIndexGrain>(ProviderIndex.Key(providerId)).GetAsync()
+                : null;
+            if (dispatchId is null)
+            {
+                State.Status = WebhookEventStatus.Unmatched;
+                await GrainFactory.GetGrain<IIndexGrain>(IndexNames.UnmatchedEvents).AddAsync(this.GetPrimaryKeyString());
+                LogUnmatched(e.WebhookId, e.Type, e.ProviderMessageId);
+            }
+            else
+            {
+                await GrainFactory.GetGrain<IEmailDispatchGrain>(dispatchId).ApplyProviderEventAsync(e);
+                State.Status = WebhookEventStatus.Applied;
+                State.DispatchId = dispatchId;
+            }
+
+            await webhookEvent.WriteStateAsync(cancellationToken);
+        }
+
+        if (await this.GetReminder(ProcessReminder) is { } reminder)
+        {
+            await this.UnregisterReminder(reminder);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Webhook event {WebhookId} ({Type}) names unknown provider message {ProviderMessageId}; kept for inspection")]
+    private partial void LogUnmatched(string webhookId, string type, string? providerMessageId);
+}
+
+/// <summary>The persisted mapping (storage state name <c>provider-message</c>).</summary>
+public sealed class ProviderMessageState
+{
+    public string? DispatchId { get; set; }
+}
+
+/// <inheritdoc cref="IProviderMessageIndexGrain"/>
+public sealed class ProviderMessageIndexGrain(
+    [PersistentState("provider-message", StorageNames.Kudos)] IPersistentState<ProviderMessageState> mapping) : Grain, IProviderMessageIndexGrain
+{
+    public async Task SetAsync(string dispatchId)
+    {
+        if (mapping.State.DispatchId != dispatchId)
+        {
+            mapping.State.DispatchId = dispatchId;
+            await mapping.WriteStateAsync();
+        }
+    }
+
+    public Task<string?> GetAsync() => Task.FromResult(mapping.State.DispatchId);
+}

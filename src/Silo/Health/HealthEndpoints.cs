@@ -1,0 +1,47 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+
+namespace Kudos.Silo.Health;
+
+/// <summary>
+/// <c>/health/live</c>: the process serves HTTP (no dependency checked: restarting it would not fix a database outage).
+/// <c>/health/ready</c>: PostgreSQL answers and this silo is Active in the cluster. 200 when healthy, 503 otherwise,
+/// with a JSON body naming each check.
+/// </summary>
+public static class HealthEndpoints
+{
+    public const string LivePath = "/health/live";
+    public const string ReadyPath = "/health/ready";
+    private const string ReadyTag = "ready";
+    private static readonly TimeSpan CheckTimeout = TimeSpan.FromSeconds(5);
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = false };
+
+    public static IServiceCollection AddKudosSiloHealth(this IServiceCollection services, string connectionString)
+    {
+        services.AddHealthChecks()
+            .Add(new HealthCheckRegistration("database", _ => new DatabaseHealthCheck(connectionString), HealthStatus.Unhealthy, [ReadyTag], CheckTimeout))
+            .AddCheck<SiloActiveHealthCheck>("cluster", HealthStatus.Unhealthy, [ReadyTag], CheckTimeout);
+        return services;
+    }
+
+    public static WebApplication MapKudosHealth(this WebApplication app)
+    {
+        app.MapHealthChecks(LivePath, new HealthCheckOptions { Predicate = _ => false, ResponseWriter = WriteAsync });
+        app.MapHealthChecks(ReadyPath, new HealthCheckOptions { Predicate = check => check.Tags.Contains(ReadyTag), ResponseWriter = WriteAsync });
+        return app;
+    }
+
+    private static Task WriteAsync(HttpContext context, HealthReport report)
+    {
+        context.Response.ContentType = "application/json; charset=utf-8";
+        context.Response.Headers.CacheControl = "no-store";
+        var body = new
+        {
+            status = report.Status.ToString(),
+            durationMs = Math.Round(report.TotalDuration.TotalMilliseconds, 1),
+            checks = report.Entries.ToDictionary(e => e.Key, e => new { status = e.Value.Status.ToString(), description = e.Value.Description }),
+        };
+        return context.Response.WriteAsync(JsonSerializer.Serialize(body, Json), context.RequestAborted);
+    }
+}

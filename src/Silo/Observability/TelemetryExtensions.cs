@@ -1,0 +1,87 @@
+using Kudos.Grains.Telemetry;
+using OpenTelemetry.Exporter;
+using OpenTelemetry.Logs;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+
+namespace Kudos.Silo.Observability;
+
+/// <summary>
+/// OpenTelemetry for the silo: Orleans' meter and the product's <c>Kudos</c> meter, traces of HTTP requests, grain calls
+/// (Orleans activity propagation carries the API's trace into the grains) and the product's spans down to SMTP, and
+/// logs. Metrics are always scrapeable at <c>/metrics</c> (Prometheus text); OTLP export only when an endpoint is set.
+/// </summary>
+public static class TelemetryExtensions
+{
+    /// <summary>Orleans' meter (grain calls, activations, messaging, reminders, membership).</summary>
+    public const string OrleansMeter = "Microsoft.Orleans";
+
+    /// <summary>Orleans' activity sources: application grain calls and runtime (system) calls.</summary>
+    public static readonly string[] OrleansActivitySources = ["Microsoft.Orleans.Application", "Microsoft.Orleans.Runtime"];
+
+    public static WebApplicationBuilder AddKudosTelemetry(this WebApplicationBuilder builder)
+    {
+        var section = builder.Configuration.GetSection(TelemetryOptions.Section);
+        builder.Services.AddOptions<TelemetryOptions>().Bind(section)
+            .Validate(o => o.OtlpEndpoint is null || (o.OtlpEndpoint.IsAbsoluteUri && o.OtlpEndpoint.Scheme is "http" or "https"), "OpenTelemetry:OtlpEndpoint must be an absolute http(s) URL.")
+            .Validate(o => !string.IsNullOrWhiteSpace(o.ServiceName), "OpenTelemetry:ServiceName must not be empty.")
+            .ValidateOnStart();
+        var options = section.Get<TelemetryOptions>() ?? new TelemetryOptions();
+        var otlp = options.OtlpEndpoint is not null || !string.IsNullOrWhiteSpace(builder.Configuration[TelemetryOptions.StandardEndpointVariable]);
+
+        void Endpoint(OtlpExporterOptions exporter)
+        {
+            if (options.OtlpEndpoint is { IsAbsoluteUri: true } endpoint)
+            {
+                exporter.Endpoint = endpoint;
+            }
+        }
+
+        if (otlp)
+        {
+            builder.Logging.AddOpenTelemetry(logging =>
+            {
+                logging.IncludeFormattedMessage = true;
+                logging.IncludeScopes = true;
+                logging.AddOtlpExporter(Endpoint);
+            });
+        }
+
+        builder.Services.AddOpenTelemetry()
+            .ConfigureResource(resource => resource.AddService(options.ServiceName))
+            .WithMetrics(metrics =>
+            {
+                metrics.AddMeter(OrleansMeter, KudosMetrics.Name)
+                    .AddAspNetCoreInstrumentation()
+                    .AddHttpClientInstrumentation()
+                    .AddPrometheusExporter();
+                if (otlp)
+                {
+                    metrics.AddOtlpExporter(Endpoint);
+                }
+            })
+            .WithTracing(tracing =>
+            {
+                tracing.AddSource(KudosMetrics.Name)
+                    .AddSource(OrleansActivitySources)
+                    .AddAspNetCoreInstrumentation(aspnet => aspnet.Filter = context => !IsOperational(context.Request.Path));
+                if (otlp)
+                {
+                    tracing.AddOtlpExporter(Endpoint);
+                }
+            });
+        return builder;
+    }
+
+    /// <summary>The Prometheus scrape endpoint at <c>/metrics</c>.</summary>
+    public static WebApplication MapKudosMetrics(this WebApplication app)
+    {
+        app.MapPrometheusScrapingEndpoint("/metrics");
+        return app;
+    }
+
+    /// <summary>Probes and scrapes are not traced: they would drown the traces that matter.</summary>
+    private static bool IsOperational(PathString path) =>
+        path.StartsWithSegments("/health", StringComparison.OrdinalIgnoreCase) || path.StartsWithSegments("/metrics", StringComparison.OrdinalIgnoreCase);
+}

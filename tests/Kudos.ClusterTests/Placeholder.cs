@@ -1,3 +1,0 @@
-namespace Kudos.Tests;
-
-internal static class Placeholder;

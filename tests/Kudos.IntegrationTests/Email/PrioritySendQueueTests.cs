@@ -1,0 +1,88 @@
+using Kudos.Grains.Email;
+using Kudos.Silo.Email;
+using Xunit;
+using static Kudos.IntegrationTests.Email.TransportHarness;
+
+namespace Kudos.IntegrationTests.Email;
+
+/// <summary>The queue in front of the SMTP senders, driven by a send that the test holds open: shutdown semantics.</summary>
+public sealed class PrioritySendQueueTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact(Timeout = 30_000)]
+    public async Task Dispose_lets_the_send_in_flight_finish_and_answers_the_waiting_ones_as_transient()
+    {
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var queue = new PrioritySendQueue(
+            async (_, ct) =>
+            {
+                started.TrySetResult();
+                await release.Task.WaitAsync(ct);
+                return SendResult.Sent("250 OK");
+            },
+            _ => new SendResult(SendOutcome.Transient, null, "shutting down"),
+            maxConcurrency: 1,
+            maxPerSecond: 0,
+            TimeProvider.System);
+
+        var inFlight = queue.SendAsync(NewEmail("a@example.test"), Ct);
+        await started.Task.WaitAsync(Ct);
+        var waiting = new[] { queue.SendAsync(NewEmail("b@example.test"), Ct), queue.SendAsync(NewEmail("c@example.test"), Ct) };
+        var disposing = queue.DisposeAsync().AsTask();
+
+        var abandoned = await Task.WhenAll(waiting);
+        Assert.All(abandoned, r => Assert.Equal("shutting down", r.Error));
+        Assert.False(disposing.IsCompleted);
+        Assert.False(inFlight.IsCompleted);
+
+        release.SetResult();
+        await disposing;
+        Assert.Equal(SendOutcome.Sent, (await inFlight).Outcome);
+        Assert.Equal("shutting down", (await queue.SendAsync(NewEmail("d@example.test"), Ct)).Error);
+    }
+
+    [Fact(Timeout = 30_000)]
+    public async Task At_most_MaxConcurrency_sends_run_at_once()
+    {
+        var running = 0;
+        var peak = 0;
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var threeStarted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var queue = new PrioritySendQueue(
+            async (_, ct) =>
+            {
+                var now = Interlocked.Increment(ref running);
+                InterlockedMax(ref peak, now);
+                if (now == 3)
+                {
+                    threeStarted.TrySetResult();
+                }
+
+                await release.Task.WaitAsync(ct);
+                Interlocked.Decrement(ref running);
+                return SendResult.Sent("250 OK");
+            },
+            _ => new SendResult(SendOutcome.Transient, null, "shutting down"),
+            maxConcurrency: 3,
+            maxPerSecond: 0,
+            TimeProvider.System);
+
+        var sends = Enumerable.Range(0, 20).Select(i => queue.SendAsync(NewEmail($"{i}@example.test"), Ct)).ToList();
+        await threeStarted.Task.WaitAsync(Ct);
+        Assert.Equal(17, queue.Waiting);
+        release.SetResult();
+
+        await Task.WhenAll(sends);
+        Assert.Equal(3, peak);
+    }
+
+    private static void InterlockedMax(ref int target, int value)
+    {
+        int current;
+        while ((current = Volatile.Read(ref target)) < value && Interlocked.CompareExchange(ref target, value, current) != current)
+        {
+        }
+    }
+}
