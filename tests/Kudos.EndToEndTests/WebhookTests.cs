@@ -11,9 +11,9 @@ public sealed class WebhookTests(StackFixture fixture)
 {
     private KudosStack Stack => fixture.Stack;
 
-    private async Task<(BoardCreatedDto Board, string Recipient, string ProviderId)> DeliveredBoardAsync(CancellationToken ct)
+    private async Task<(BoardCreatedDto Board, string Recipient, string ProviderId)> DeliveredBoardAsync(CancellationToken ct, string? to = null)
     {
-        var recipient = TestAddresses.Unique("events");
+        var recipient = to ?? TestAddresses.Unique("events");
         var board = await Stack.CreateBoardAsync(Api.NewBoard(recipient, deliverAt: null, ownerEmail: TestAddresses.Unique("owner")), ct);
         using (var deliver = await Stack.Http.SendAsync(Stack.Request(HttpMethod.Post, $"/api/boards/{board.Id}/deliver", board.OwnerKey), ct))
         {
@@ -96,6 +96,47 @@ public sealed class WebhookTests(StackFixture fixture)
             TimeSpan.FromSeconds(15),
             ct);
         Assert.Contains("\"Unmatched\"", kept, StringComparison.Ordinal);
+    }
+
+    [Fact(Timeout = 120_000)]
+    public async Task Soft_bounces_suppress_the_address_for_a_while_after_the_configured_count()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var recipient = TestAddresses.Unique("soft");
+        for (var i = 1; i <= 3; i++)
+        {
+            var (_, _, providerId) = await DeliveredBoardAsync(ct, recipient);
+            var eventId = Guid.NewGuid().ToString("N");
+            await PostAsync(eventId, Provider.Event("email.bounced", providerId, recipient, DateTimeOffset.UtcNow, "Transient"), ct);
+            var applied = await Eventually.MatchAsync(
+                async () =>
+                {
+                    using var response = await Stack.Http.SendAsync(Stack.Request(HttpMethod.Get, $"/api/admin/webhook-events/{eventId}", StackFixture.AdminKey), ct);
+                    return await response.Content.ReadAsStringAsync(ct);
+                },
+                body => body.Contains("\"Applied\"", StringComparison.Ordinal),
+                TimeSpan.FromSeconds(10),
+                ct);
+            Assert.Contains("\"Applied\"", applied, StringComparison.Ordinal);
+            var suppression = await Eventually.MatchAsync(
+                async () =>
+                {
+                    using var response = await Stack.Http.SendAsync(Stack.Request(HttpMethod.Get, $"/api/admin/suppressions/{recipient}", StackFixture.AdminKey), ct);
+                    return response.StatusCode == HttpStatusCode.OK ? await Api.ReadAsync<SuppressionDto>(response, HttpStatusCode.OK, ct) : null;
+                },
+                s => s is not null || i < 3,
+                TimeSpan.FromSeconds(10),
+                ct);
+            if (i < 3)
+            {
+                Assert.True(suppression is null, $"Suppressed after only {i} soft bounce(s).");
+            }
+            else
+            {
+                Assert.Equal("Bounce", suppression?.Reason);
+                Assert.True(suppression?.ExpiresAt > DateTimeOffset.UtcNow.AddDays(6), $"A soft-bounce suppression lasts 7 days by default: {suppression?.ExpiresAt}");
+            }
+        }
     }
 
     [Fact(Timeout = 60_000)]

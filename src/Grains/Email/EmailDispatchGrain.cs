@@ -233,9 +233,8 @@ public sealed partial class EmailDispatchGrain(
                 break;
         }
 
-        await dispatch.WriteStateAsync();
-        LogProviderEvent(Id, providerEvent.Type, State.Status);
-
+        // Feedback first: once the status shows the bounce or complaint, the suppression is already in place (and if
+        // adding it fails, the event is not marked applied and comes back).
         var address = providerEvent.Recipient ?? State.Message?.To.FirstOrDefault()?.Address;
         if (address is not null && (suppress is not null || softBounce))
         {
@@ -251,6 +250,9 @@ public sealed partial class EmailDispatchGrain(
                 await suppression.RecordSoftBounceAsync(options.SoftBounceLimit, now + options.SoftBounceSuppression, detail);
             }
         }
+
+        await dispatch.WriteStateAsync();
+        LogProviderEvent(Id, providerEvent.Type, State.Status);
 
         if (counter is not null)
         {
