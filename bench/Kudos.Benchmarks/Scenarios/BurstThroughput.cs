@@ -27,12 +27,15 @@ internal sealed class BurstThroughput : IScenario
         var created = await BoardLoad.CreateAsync(stack, 0, n, _ => instant, sizes.CreateConcurrency, ct);
         var createdBy = DateTimeOffset.UtcNow;
         var metrics = await SiloMetrics.ScrapeAsync(stack.SiloHttp(0), ct);
-        var pid = SiloProcess.FindPid(stack, 0);
-        var cpu = pid is { } p ? SiloProcess.CpuSeconds(p) : null;
+        var probe = await CpuProbe.CreateAsync(stack.ConnectionString, ct);
+        var cpu = probe.Read();
+        var pg = await PgStats.SnapshotAsync(stack.ConnectionString, ct);
 
         var deadline = instant + TimeSpan.FromSeconds(Math.Max(60, n / 20.0));
         var complete = await SmtpProgress.WaitForCountAsync(stack.Smtp, 2 * created.Boards.Count, deadline, ct);
-        var cpuAfter = pid is { } q ? SiloProcess.CpuSeconds(q) : null;
+        var cpuAfter = probe.Read();
+        var cpuWindow = (DateTimeOffset.UtcNow - createdBy).TotalSeconds;
+        var pgAfter = await PgStats.SnapshotAsync(stack.ConnectionString, ct);
         var after = await SiloMetrics.ScrapeAsync(stack.SiloHttp(0), ct);
         var mails = await stack.Smtp.GetMessagesAsync(ct);
         var deliveries = Deliveries.Of(created.Boards, mails);
@@ -71,10 +74,16 @@ internal sealed class BurstThroughput : IScenario
         result.Details.Add($"- Per-board lag (accepted − instant): {Stats.Summary(lags)}.");
         result.Details.Add($"- Silo histograms: `kudos.delivery.lag` (instant → board unlocked) {after.MeanSince(metrics, "kudos_delivery_lag")}; " +
             $"`kudos.email.send.duration` (queue wait + SMTP) {after.MeanSince(metrics, "kudos_email_send_duration")}.");
-        if (cpu is { } c0 && cpuAfter is { } c1)
+        result.Details.Add($"- CPU from creation's end to the last email ({cpuWindow:0} s of wall time; the machine has {Environment.ProcessorCount} cores = {Environment.ProcessorCount * 100} %): " +
+            CpuProbe.Describe(cpu, cpuAfter, cpuWindow) + ".");
+        if (pg.HasStatements && created.Boards.Count > 0)
         {
-            var window = (DateTimeOffset.UtcNow - createdBy).TotalSeconds;
-            result.Details.Add($"- Silo CPU from creation's end to the last email: {c1 - c0:0.0} CPU-s in {window:0} s ({(c1 - c0) / window * 100:0} % of one core; 200 % = both cores).");
+            result.Details.Add($"- Database work (pg_stat_statements, same window): {pgAfter.Calls - pg.Calls:N0} statements = {(pgAfter.Calls - pg.Calls) / (double)created.Boards.Count:0.0} per delivered board " +
+                $"(its delivery email and its owner notice); {(pgAfter.Transactions - pg.Transactions) / (double)created.Boards.Count:0.0} transactions per board. Top statements by calls:");
+            foreach (var (delta, query) in PgStats.Top(pg, pgAfter, 8))
+            {
+                result.Details.Add($"  - {delta.Calls:N0} calls ({delta.Calls / (double)created.Boards.Count:0.0}/board), mean {delta.TotalMs / Math.Max(delta.Calls, 1):0.00} ms, total {delta.TotalMs / 1000:0.0} s: `{PgStats.Short(query)}`");
+            }
         }
 
         if (!complete)

@@ -42,6 +42,8 @@ internal sealed partial class CardWrites : IScenario
         await Parallel.ForEachAsync(Enumerable.Range(0, boards.Count), new ParallelOptions { MaxDegreeOfParallelism = sizes.P4Concurrency, CancellationToken = ct }, async (i, t) => await PostAsync(i, t));
 
         var before = await PgStats.SnapshotAsync(stack.ConnectionString, ct);
+        var probe = await CpuProbe.CreateAsync(stack.ConnectionString, ct);
+        var cpu = probe.Read();
         var sequence = boards.Count;
         var latencies = new List<double>[sizes.P4Concurrency];
         var errors = 0;
@@ -63,6 +65,7 @@ internal sealed partial class CardWrites : IScenario
             }
         }));
         var elapsed = clock.Elapsed;
+        var cpuAfter = probe.Read();
         var after = await PgStats.SnapshotAsync(stack.ConnectionString, ct);
         var all = latencies.SelectMany(l => l).Order().ToList();
         var cardsPerSecond = all.Count / elapsed.TotalSeconds;
@@ -81,6 +84,8 @@ internal sealed partial class CardWrites : IScenario
         result.Details.Add($"- {all.Count:N0} cards posted in {elapsed.TotalSeconds:0.0} s by {sizes.P4Concurrency} clients on loopback, spread round-robin over {boards.Count} boards " +
             $"(after one warm-up card per board, not counted); latency is the client's, request sent → response read. Each board ends with ~{(all.Count + boards.Count) / Math.Max(boards.Count, 1)} cards.");
         result.Details.Add($"- pgbench on the same database, same number of clients and duration, `-j 2`, one custom single-row `INSERT` per transaction: {pgbenchTps:0} tps, mean latency {pgbenchLatency}. {pgbenchNote}");
+        result.Details.Add($"- CPU during the posting window ({elapsed.TotalSeconds:0} s, {Environment.ProcessorCount} cores = {Environment.ProcessorCount * 100} %): {CpuProbe.Describe(cpu, cpuAfter, elapsed.TotalSeconds)}; " +
+            "the load generator (this process) ran on the same cores.");
         if (before.HasStatements && all.Count > 0)
         {
             var calls = after.Calls - before.Calls;
