@@ -34,6 +34,13 @@ api_url=${KUDOS_API_URL:-http://127.0.0.1:5080}
 local_dir="$root/.local"
 logs="$local_dir/logs"
 pg_dir="$local_dir/pg"
+# As root the cluster runs as `postgres`, which must be able to reach the folder. A clone under /root (or any folder
+# closed to others) cannot host it: keep the data in a persistent folder of its own, one per clone.
+if [[ $(id -u) -eq 0 ]] && id -u postgres >/dev/null 2>&1 && ! runuser -u postgres -- test -x "$local_dir" 2>/dev/null; then
+  pg_dir="/var/tmp/kudos-orleans-$(printf '%s' "$root" | sha1sum | cut -c1-12)/pg"
+  mkdir -p "$(dirname "$pg_dir")"
+  chmod 755 "$(dirname "$pg_dir")"
+fi
 mkdir -p "$logs"
 
 pids=()

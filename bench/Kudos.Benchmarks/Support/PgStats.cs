@@ -88,6 +88,43 @@ internal static class PgStats
             .OrderByDescending(x => x.Delta.Calls)
             .Take(count)];
 
+    /// <summary>
+    /// "Sent 8,386, Sending 3,905, …; 0 reminders": the email dispatches' statuses read from grain storage (System.Text.Json
+    /// payloads, state name <c>dispatch</c>) and the reminders left; null when the storage format is not the expected one.
+    /// </summary>
+    public static async Task<string?> DispatchStatusesAsync(string connectionString, CancellationToken ct)
+    {
+        try
+        {
+            await using var connection = await OpenAsync(connectionString, ct);
+            var parts = new List<string>();
+            await using (var command = new NpgsqlCommand(
+                "select (convert_from(payloadbinary, 'UTF8')::jsonb->>'Status')::int, count(*) from orleansstorage " +
+                "where graintypestring = 'dispatch' group by 1 order by 2 desc", connection))
+            await using (var reader = await command.ExecuteReaderAsync(ct))
+            {
+                while (await reader.ReadAsync(ct))
+                {
+                    parts.Add($"{(reader.IsDBNull(0) ? "?" : ((Kudos.Grains.Email.DispatchStatus)reader.GetInt32(0)).ToString())} {reader.GetInt64(1):N0}");
+                }
+            }
+
+            await using var reminders = new NpgsqlCommand("select remindername, count(*) from orleansreminderstable group by 1 order by 1", connection);
+            await using var rows = await reminders.ExecuteReaderAsync(ct);
+            var left = new List<string>();
+            while (await rows.ReadAsync(ct))
+            {
+                left.Add($"`{rows.GetString(0)}` {rows.GetInt64(1):N0}");
+            }
+
+            return $"{string.Join(", ", parts)}; reminders left: {(left.Count == 0 ? "none" : string.Join(", ", left))}";
+        }
+        catch (Exception e) when (e is PostgresException or InvalidCastException or FormatException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>A statement shortened to one Markdown-safe line.</summary>
     public static string Short(string query, int length = 110)
     {
