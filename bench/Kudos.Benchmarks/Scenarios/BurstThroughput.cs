@@ -95,6 +95,7 @@ internal sealed class BurstThroughput : IScenario
             }
         }
 
+        result.Details.AddRange(await LogSummary.SaveAndSummarizeAsync(stack, "BurstThroughput", ct));
         if (!complete)
         {
             result.Details.Add($"- The wait ended at its deadline ({(deadline - instant).TotalSeconds:0} s after the instant) with {deliveries.Total:N0} of {2 * created.Boards.Count:N0} emails.");

@@ -96,6 +96,7 @@ internal sealed partial class CardWrites : IScenario
             }
         }
 
+        result.Details.AddRange(await LogSummary.SaveAndSummarizeAsync(stack, "CardWrites", ct));
         return result;
     }
 

@@ -31,6 +31,7 @@ internal sealed class Failover : IScenario
         var lastDue = first + (step * (sizes.P5Boards - 1));
         var complete = await SmtpProgress.WaitForCountAsync(stack.Smtp, 2 * created.Boards.Count, lastDue + TimeSpan.FromSeconds(bench.Options.Smoke ? 30 : 90), ct);
         var deliveries = await Deliveries.ReadAsync(stack, created.Boards, ct);
+        var dispatches = await PgStats.DispatchStatusesAsync(stack.ConnectionString, ct);
         var lags = deliveries.LagsMs.Order().ToList();
         var worst = lags.Count == 0 ? double.NaN : lags[^1];
         var affected = lags.Count(l => l > 1000);
@@ -50,6 +51,12 @@ internal sealed class Failover : IScenario
             result.Details.Add($"- Those {late.Count:N0} late boards: {Stats.Summary(late)}; the others: {Stats.Summary(lags.Where(l => l <= 1000))}.");
         }
 
+        if (dispatches is not null)
+        {
+            result.Details.Add($"- Afterwards in the database: dispatches by status {dispatches}.");
+        }
+
+        result.Details.AddRange(await LogSummary.SaveAndSummarizeAsync(stack, "Failover", ct));
         result.Details.Add($"- Every email accepted: {deliveries.Total:N0} ({deliveries.Others:N0} owner notices){(complete ? "" : "; the wait ended at its deadline before all were in")}.");
         return result;
     }

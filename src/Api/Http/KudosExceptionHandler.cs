@@ -16,7 +16,8 @@ public sealed partial class KudosExceptionHandler(IProblemDetailsService problem
         {
             KudosException ex => FromKudos(ex),
             BadHttpRequestException ex => new ProblemDetails { Status = ex.StatusCode, Title = "Bad request", Detail = "The request could not be read." },
-            SiloUnavailableException or OrleansMessageRejectionException or Orleans.Runtime.Messaging.ConnectionFailedException or GatewayTooBusyException or TimeoutException => new ProblemDetails
+            SiloUnavailableException or OrleansMessageRejectionException or Orleans.Runtime.Messaging.ConnectionFailedException or GatewayTooBusyException
+                or TimeoutException or System.Data.Common.DbException => new ProblemDetails
             {
                 Status = StatusCodes.Status503ServiceUnavailable,
                 Title = "Service unavailable",
