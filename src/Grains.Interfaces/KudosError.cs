@@ -14,6 +14,9 @@ public enum KudosErrorKind
 
     /// <summary>The key is valid but the content is not readable yet (sealed board). HTTP 403.</summary>
     Forbidden = 3,
+
+    /// <summary>A dependency (the database) is unreachable; the caller may retry. HTTP 503.</summary>
+    Unavailable = 4,
 }
 
 /// <summary>

@@ -63,4 +63,47 @@ public sealed class DurabilityTests(ITestOutputHelper output)
         Assert.Equal(["transient", "sent"], details.Attempts.Select(a => a.Outcome));
         output.WriteLine($"retry sent {(details.Attempts[1].StartedAt - details.Attempts[0].EndedAt!.Value).TotalSeconds:0.0} s after the failed attempt (backoff 6 s)");
     }
+
+    [Fact(Timeout = 180_000)]
+    public async Task An_unreachable_database_is_a_503_problem_and_service_resumes_when_it_returns()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var stack = await KudosStack.StartAsync("dbdown", ct);
+        var database = new Npgsql.NpgsqlConnectionStringBuilder(stack.ConnectionString).Database!;
+        async Task AdminSqlAsync(string sql)
+        {
+            await using var connection = new Npgsql.NpgsqlConnection(TestPostgres.AdminConnectionString);
+            await connection.OpenAsync(ct);
+            await using var command = new Npgsql.NpgsqlCommand(sql, connection);
+            await command.ExecuteNonQueryAsync(ct);
+        }
+
+        await AdminSqlAsync($"ALTER DATABASE \"{database}\" WITH ALLOW_CONNECTIONS false; SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{database}';");
+        try
+        {
+            using var refused = await stack.Http.SendAsync(stack.Request(HttpMethod.Post, "/api/boards", json: Api.NewBoard(TestAddresses.Unique("down"), DateTimeOffset.UtcNow.AddDays(1))), ct);
+            if (refused.StatusCode != System.Net.HttpStatusCode.ServiceUnavailable)
+            {
+                output.WriteLine(stack.Logs);
+            }
+
+            var problem = await Api.ProblemAsync(refused, System.Net.HttpStatusCode.ServiceUnavailable, ct);
+            output.WriteLine($"database down: {problem.Code}: {problem.Detail}");
+        }
+        finally
+        {
+            await AdminSqlAsync($"ALTER DATABASE \"{database}\" WITH ALLOW_CONNECTIONS true;");
+        }
+
+        var created = await Eventually.MatchAsync(
+            async () =>
+            {
+                using var response = await stack.Http.SendAsync(stack.Request(HttpMethod.Post, "/api/boards", json: Api.NewBoard(TestAddresses.Unique("back"), DateTimeOffset.UtcNow.AddDays(1))), ct);
+                return response.StatusCode;
+            },
+            status => status == System.Net.HttpStatusCode.Created,
+            TimeSpan.FromSeconds(30),
+            ct);
+        Assert.True(created == System.Net.HttpStatusCode.Created, $"The service did not resume after the database returned ({created}).\n{stack.Logs}");
+    }
 }

@@ -43,6 +43,8 @@ public static class ApiHostingExtensions
         builder.Services.Configure<AdminOptions>(configuration.GetSection(AdminOptions.Section));
         builder.Services.Configure<EmailEventsWebhookOptions>(configuration.GetSection(EmailEventsWebhookOptions.Section));
         builder.Services.AddSingleton(TimeProvider.System);
+        // Lets database errors from the silos arrive as themselves, so the exception handler can answer 503.
+        builder.Services.Configure<Orleans.Serialization.ExceptionSerializationOptions>(o => o.SupportedNamespacePrefixes.Add("Npgsql"));
         // Tagged like the checks of /health/ready (HealthEndpoints): Degraded while the email backlog is an incident.
         builder.Services.AddHealthChecks().AddCheck<EmailBacklogHealthCheck>("email-backlog", tags: ["ready"], timeout: TimeSpan.FromSeconds(5));
         builder.Services.AddOpenApi();

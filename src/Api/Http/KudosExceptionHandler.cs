@@ -12,7 +12,7 @@ public sealed partial class KudosExceptionHandler(IProblemDetailsService problem
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
-        var problem = exception switch
+        var problem = (exception is OrleansException { InnerException: System.Data.Common.DbException } ? exception.InnerException : exception) switch
         {
             KudosException ex => FromKudos(ex),
             BadHttpRequestException ex => new ProblemDetails { Status = ex.StatusCode, Title = "Bad request", Detail = "The request could not be read." },
@@ -47,6 +47,7 @@ public sealed partial class KudosExceptionHandler(IProblemDetailsService problem
             KudosErrorKind.NotFound => (StatusCodes.Status404NotFound, "Not found"),
             KudosErrorKind.Conflict => (StatusCodes.Status409Conflict, "Conflict"),
             KudosErrorKind.Forbidden => (StatusCodes.Status403Forbidden, "Sealed"),
+            KudosErrorKind.Unavailable => (StatusCodes.Status503ServiceUnavailable, "Service unavailable"),
             _ when ex.Code == "body_too_large" => (StatusCodes.Status413PayloadTooLarge, "Request body too large"),
             _ when ex.Code == "unsupported_media_type" => (StatusCodes.Status415UnsupportedMediaType, "Unsupported media type"),
             _ => (StatusCodes.Status400BadRequest, "Invalid request"),

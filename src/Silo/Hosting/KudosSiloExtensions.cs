@@ -30,6 +30,8 @@ public static class KudosSiloExtensions
         services.AddSingleton<IValidateOptions<EmailOptions>>(sp => sp.GetRequiredService<SiloOptionsValidator>());
         services.AddSingleton<IValidateOptions<SmtpOptions>>(sp => sp.GetRequiredService<SiloOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
+        // Database errors raised while a grain activates must reach the API intact (it answers 503), not as a codec error.
+        services.Configure<Orleans.Serialization.ExceptionSerializationOptions>(o => o.SupportedNamespacePrefixes.Add("Npgsql"));
         services.AddHttpClient<IAlertSender, HttpAlertSender>();
         services.TryAddSingleton<IEmailTransport, SmtpEmailTransport>();
         services.AddKudosEmailTransportOptions(configuration);
@@ -43,6 +45,7 @@ public static class KudosSiloExtensions
     /// <summary>Grain storage (System.Text.Json) and reminders on PostgreSQL.</summary>
     public static ISiloBuilder AddKudosPersistence(this ISiloBuilder silo, string connectionString)
     {
+        silo.AddIncomingGrainCallFilter<StorageFailureFilter>();
         silo.UseSystemTextJsonGrainStorageSerializer();
         silo.AddAdoNetGrainStorage(StorageNames.Kudos, options =>
         {
