@@ -18,11 +18,11 @@ public sealed partial class KudosExceptionHandler(IProblemDetailsService problem
             BadHttpRequestException ex => new ProblemDetails { Status = ex.StatusCode, Title = "Bad request", Detail = "The request could not be read." },
             SiloUnavailableException or OrleansMessageRejectionException or Orleans.Runtime.Messaging.ConnectionFailedException or GatewayTooBusyException
                 or TimeoutException or System.Data.Common.DbException => new ProblemDetails
-            {
-                Status = StatusCodes.Status503ServiceUnavailable,
-                Title = "Service unavailable",
-                Detail = "The board service is temporarily unreachable; nothing was changed. Try again shortly.",
-            },
+                {
+                    Status = StatusCodes.Status503ServiceUnavailable,
+                    Title = "Service unavailable",
+                    Detail = "The board service is temporarily unreachable; nothing was changed. Try again shortly.",
+                },
             _ => null,
         };
 
