@@ -15,6 +15,8 @@ public sealed record EmailHealthDto(int Pending, int Sending, int Held, int Fail
 /// <summary>Its own two-silo stack: analytics stay exact across silos; the backlog alert fires once and recovers once.</summary>
 public sealed class AnalyticsTests(ITestOutputHelper output)
 {
+    private static readonly TimeSpan EventRetention = TimeSpan.FromSeconds(4);
+
     [Fact(Timeout = 300_000)]
     public async Task Analytics_after_a_mixed_run_on_two_silos_and_one_backlog_alert_with_its_recovery()
     {
@@ -27,6 +29,7 @@ public sealed class AnalyticsTests(ITestOutputHelper output)
             ["Email__Alerts__PendingThreshold"] = "20",
             ["Email__Alerts__CheckInterval"] = "00:00:01",
             ["Email__Alerts__WebhookUrl"] = alerts.Url,
+            ["Email__EventRetention"] = EventRetention.ToString(),
         });
         await using var grains = await GrainClient.ConnectAsync(stack, ct);
         var tenant = $"tenant-{Guid.NewGuid():N}";
@@ -91,6 +94,18 @@ public sealed class AnalyticsTests(ITestOutputHelper output)
         Assert.Equal(1.0, figures.AverageAttemptsToSend);
         Assert.False(figures.BacklogAlert);
         Assert.Equal(2, alerts.Received.Count);
+
+        // Retention: past the retention age, the dispatch drops its old events itself when the next one arrives.
+        var first = $"test-analytics/{tenant}/00";
+        Assert.Equal(2, (await stack.DispatchAsync(first, ct)).Events?.Count);
+        await Task.Delay(EventRetention + TimeSpan.FromSeconds(1), ct);
+        using (var click = await Provider.PostAsync(stack, $"{tenant}-click", Provider.Event("email.clicked", sent[0].ProviderMessageId!, recipients[0], DateTimeOffset.UtcNow), StackFixture.WebhookSecret, ct))
+        {
+            Assert.Equal(HttpStatusCode.OK, click.StatusCode);
+        }
+
+        var kept = await Eventually.MatchAsync(() => stack.DispatchAsync(first, ct), d => d.Dispatch.Clicks == 1, TimeSpan.FromSeconds(15), ct);
+        Assert.Equal(["email.clicked"], kept.Events!.Select(e => e.Type));
     }
 
     /// <summary>A real HTTP endpoint on loopback that records the alerts posted to it.</summary>
