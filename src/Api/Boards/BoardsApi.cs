@@ -27,7 +27,7 @@ public static class BoardsApi
         boards.MapPost("/{id:guid}/invitations", InviteAsync).WithName("InviteContributors")
             .WithSummary("Owner: email personal contribution links to up to 100 addresses; body {contributeKey, emails}.");
         boards.MapGet("/{id:guid}/summary", GetSummaryAsync).WithName("GetBoardSummary")
-            .WithSummary("Contributor: title, recipient name, deliverAt, status and card count.");
+            .WithSummary("Contributor, owner or recipient: title, recipient name, deliverAt, status and card count.");
         boards.MapPost("/{id:guid}/cards", AddCardAsync).WithName("AddCard")
             .WithSummary("Contributor: post a sealed card; returns its key once.");
         boards.MapGet("/{id:guid}/cards", GetCardsAsync).WithName("GetCards")

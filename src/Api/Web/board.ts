@@ -29,7 +29,11 @@ async function load(): Promise<void> {
         return;
     }
     try {
-        const cards = await api.cards(boardId, key);
+        const [cards, summary] = await Promise.all([api.cards(boardId, key), api.summary(boardId, key).catch(() => null)]);
+        if (summary !== null) {
+            setText("board-title", summary.title);
+            document.title = `Kudos · ${summary.title}`;
+        }
         show(byId("loading"), false);
         setText("from", cards.length === 0 ? "No cards were written on this board." : `${cards.length === 1 ? "One card" : `${cards.length} cards`} from ${authors(cards.map(c => c.authorName))}`);
         fill(byId("cards"), cardGrid(cards));

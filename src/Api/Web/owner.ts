@@ -26,6 +26,9 @@ const deliveryText: Record<DispatchStatus, string> = {
     Cancelled: "Cancelled: not sent",
     Suppressed: "Suppressed: not sent",
     Held: "Held: not sent yet",
+    Delivered: "Delivered to the recipient's mailbox",
+    Bounced: "Bounced: the address does not exist",
+    Complained: "Marked as spam by the recipient",
 };
 
 const deliveryTone: Record<DispatchStatus, string> = {
@@ -36,6 +39,9 @@ const deliveryTone: Record<DispatchStatus, string> = {
     Cancelled: "bad",
     Suppressed: "bad",
     Held: "wait",
+    Delivered: "ok",
+    Bounced: "bad",
+    Complained: "bad",
 };
 
 function isOpen(v: OwnerView): boolean {
@@ -182,7 +188,7 @@ function renderDelivery(v: OwnerView): void {
     if (d.recipientUrl) {
         recipientLink.href = d.recipientUrl;
         show(byId("recipient-link-row"), true);
-        setText("recipient-link-hint", d.status === "Sent"
+        setText("recipient-link-hint", d.status === "Sent" || d.status === "Delivered"
             ? "This is the link the recipient received."
             : "The email did not reach the recipient: you can send them this link yourself.");
     } else {
@@ -194,6 +200,12 @@ function summary(v: OwnerView, d: Delivery): string {
     switch (d.status) {
         case "Sent":
             return `The email reached ${v.recipientEmail}'s mail server.`;
+        case "Delivered":
+            return `The provider confirms delivery to ${v.recipientEmail}.`;
+        case "Bounced":
+            return `The email to ${v.recipientEmail} bounced: that address does not exist. Correct it and send the recipient link yourself.`;
+        case "Complained":
+            return `${v.recipientEmail} marked the email as spam; no more email goes to that address.`;
         case "Failed":
             return `The email to ${v.recipientEmail} could not be delivered. Check the address; the reason and the mail server's reply are below.`;
         case "Suppressed":

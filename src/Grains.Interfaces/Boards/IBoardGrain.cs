@@ -22,8 +22,8 @@ public interface IBoardGrain : IGrainWithGuidKey
     /// <summary>Cancels the board: it will never be delivered and its reminder is removed.</summary>
     Task CancelAsync(string ownerKey);
 
-    /// <summary>The contributor's view: title, recipient name, schedule, status and card count.</summary>
-    Task<BoardSummary> GetSummaryAsync(string contributeKey);
+    /// <summary>What a contributor's form or the recipient's page needs: title, recipient name, schedule, status, card count (any of the board's keys).</summary>
+    Task<BoardSummary> GetSummaryAsync(string key);
 
     /// <summary>Adds a card while posting is open (until the delivery instant).</summary>
     Task<CardCreated> AddCardAsync(string contributeKey, NewCard card);

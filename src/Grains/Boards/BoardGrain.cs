@@ -128,9 +128,9 @@ public sealed partial class BoardGrain(
         return Mask(invitee.Email);
     }
 
-    public Task<BoardSummary> GetSummaryAsync(string contributeKey)
+    public Task<BoardSummary> GetSummaryAsync(string key)
     {
-        EnsureKey(contributeKey, State.ContributeKeyHash);
+        EnsureAnyKey(key);
         return Task.FromResult(new BoardSummary(Id, State.Title, State.RecipientName, State.Status, State.DeliverAt, State.TimeZone, State.Cards.Count));
     }
 
@@ -166,13 +166,7 @@ public sealed partial class BoardGrain(
 
     public Task<IReadOnlyList<CardView>> GetCardsAsync(string key)
     {
-        if (State.Status == BoardStatus.None
-            || !(CapabilityKeys.Matches(key, State.OwnerKeyHash)
-                 | CapabilityKeys.Matches(key, State.ContributeKeyHash)
-                 | CapabilityKeys.Matches(key, State.RecipientKeyHash)))
-        {
-            throw KudosException.NotFound("board");
-        }
+        EnsureAnyKey(key);
 
         BoardRules.EnsureUnsealed(State);
         IReadOnlyList<CardView> cards = [.. State.Cards.OrderBy(c => c.CreatedAt).Select(ToView)];
@@ -377,6 +371,18 @@ public sealed partial class BoardGrain(
     {
         var card = State.Status == BoardStatus.None ? null : State.Cards.Find(c => c.Id == cardId);
         return card is not null && CapabilityKeys.Matches(cardKey, card.KeyHash) ? card : throw KudosException.NotFound("card");
+    }
+
+    /// <summary>The owner's, the contributors' or the recipient's key; each is compared, without an early exit.</summary>
+    private void EnsureAnyKey(string presented)
+    {
+        if (State.Status == BoardStatus.None
+            || !(CapabilityKeys.Matches(presented, State.OwnerKeyHash)
+                 | CapabilityKeys.Matches(presented, State.ContributeKeyHash)
+                 | CapabilityKeys.Matches(presented, State.RecipientKeyHash)))
+        {
+            throw KudosException.NotFound("board");
+        }
     }
 
     private void EnsureKey(string presented, string storedHash)

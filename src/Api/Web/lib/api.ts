@@ -16,7 +16,7 @@ export class ApiError extends Error {
 }
 
 export type BoardStatus = "Draft" | "Scheduled" | "Delivered" | "Cancelled";
-export type DispatchStatus = "Pending" | "Sending" | "Sent" | "Failed" | "Cancelled" | "Suppressed" | "Held";
+export type DispatchStatus = "Pending" | "Sending" | "Sent" | "Failed" | "Cancelled" | "Suppressed" | "Held" | "Delivered" | "Bounced" | "Complained";
 
 export interface BoardCreated {
     id: string;
