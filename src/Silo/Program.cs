@@ -1,8 +1,8 @@
 using Kudos.Database;
-using Kudos.Silo.Dashboard;
-using Kudos.Silo.Health;
+using Kudos.ServiceDefaults.Dashboard;
+using Kudos.ServiceDefaults.Health;
 using Kudos.Silo.Hosting;
-using Kudos.Silo.Observability;
+using Kudos.ServiceDefaults.Observability;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddKudosSilo(out var connectionString);

@@ -1,10 +1,11 @@
 using System.Text.Json.Serialization;
 using Kudos.Api.Admin;
 using Kudos.Api.Boards;
-using Kudos.Api.Dashboard;
 using Kudos.Api.Health;
+using Kudos.ServiceDefaults.Dashboard;
+using Kudos.ServiceDefaults.Health;
+using Kudos.ServiceDefaults.Observability;
 using Kudos.Api.Http;
-using Kudos.Api.Observability;
 using Kudos.Api.Webhooks;
 using Orleans.Configuration;
 using Orleans.Dashboard;
@@ -45,12 +46,12 @@ public static class ApiHostingExtensions
         builder.Services.AddSingleton(TimeProvider.System);
         // Lets database errors from the silos arrive as themselves, so the exception handler can answer 503.
         builder.Services.Configure<Orleans.Serialization.ExceptionSerializationOptions>(o => o.SupportedNamespacePrefixes.Add("Npgsql"));
-        // Tagged like the checks of /health/ready (HealthEndpoints): Degraded while the email backlog is an incident.
-        builder.Services.AddHealthChecks().AddCheck<EmailBacklogHealthCheck>("email-backlog", tags: ["ready"], timeout: TimeSpan.FromSeconds(5));
+        // Part of /health/ready: Degraded (still serving) while the email backlog is an incident.
+        builder.Services.AddHealthChecks().AddCheck<EmailBacklogHealthCheck>("email-backlog", tags: [HealthEndpoints.ReadyTag], timeout: TimeSpan.FromSeconds(5));
         builder.Services.AddOpenApi();
-        builder.Services.AddKudosApiHealth(connectionString);
+        builder.Services.AddKudosHealth<ClusterClientHealthCheck>(connectionString);
         builder.Services.AddKudosDashboardAccess(configuration);
-        builder.AddKudosTelemetry();
+        builder.AddKudosTelemetry("kudos-api");
 
         builder.UseOrleansClient(client =>
         {

@@ -2,10 +2,11 @@ using Kudos.Grains;
 using Kudos.Grains.Analytics;
 using Kudos.Grains.Email;
 using Kudos.Silo.Alerts;
-using Kudos.Silo.Dashboard;
 using Kudos.Silo.Email;
+using Kudos.ServiceDefaults.Dashboard;
+using Kudos.ServiceDefaults.Health;
+using Kudos.ServiceDefaults.Observability;
 using Kudos.Silo.Health;
-using Kudos.Silo.Observability;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
@@ -75,9 +76,9 @@ public static class KudosSiloExtensions
         builder.Services.AddSingleton<IValidateOptions<SiloHostOptions>>(sp => sp.GetRequiredService<SiloOptionsValidator>());
         builder.Services.AddKudosGrainServices(configuration);
         builder.Services.AddKudosGracefulShutdown(configuration);
-        builder.Services.AddKudosSiloHealth(cs);
+        builder.Services.AddKudosHealth<SiloActiveHealthCheck>(cs);
         builder.Services.AddKudosDashboardAccess(configuration);
-        builder.AddKudosTelemetry();
+        builder.AddKudosTelemetry("kudos-silo");
 
         var host = configuration.GetSection(SiloHostOptions.Section).Get<SiloHostOptions>() ?? new SiloHostOptions();
         builder.UseOrleans(silo =>

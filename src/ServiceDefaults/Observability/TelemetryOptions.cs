@@ -1,4 +1,4 @@
-namespace Kudos.Api.Observability;
+namespace Kudos.ServiceDefaults.Observability;
 
 /// <summary>Export settings (configuration section <c>OpenTelemetry</c>); metrics are always served at <c>/metrics</c>.</summary>
 public sealed class TelemetryOptions
@@ -15,5 +15,5 @@ public sealed class TelemetryOptions
     public Uri? OtlpEndpoint { get; set; }
 
     /// <summary>The <c>service.name</c> resource attribute.</summary>
-    public string ServiceName { get; set; } = "kudos-api";
+    public string ServiceName { get; set; } = "kudos";
 }

@@ -1,11 +1,11 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Npgsql;
 
-namespace Kudos.Silo.Health;
+namespace Kudos.ServiceDefaults.Health;
 
 /// <summary>
 /// Readiness: PostgreSQL (membership, grain state, reminders) answers a <c>SELECT 1</c>. Its own small pool with short
-/// timeouts, so a probe neither waits behind a busy silo pool nor hangs on an unreachable server.
+/// timeouts, so a probe never hangs on an unreachable server.
 /// </summary>
 internal sealed class DatabaseHealthCheck(string connectionString) : IHealthCheck
 {

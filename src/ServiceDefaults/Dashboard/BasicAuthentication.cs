@@ -2,7 +2,7 @@ using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text;
 
-namespace Kudos.Api.Dashboard;
+namespace Kudos.ServiceDefaults.Dashboard;
 
 /// <summary>
 /// HTTP Basic check against one configured user. Both values are hashed before a fixed-time comparison, so neither

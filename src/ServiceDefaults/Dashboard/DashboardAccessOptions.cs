@@ -1,4 +1,4 @@
-namespace Kudos.Silo.Dashboard;
+namespace Kudos.ServiceDefaults.Dashboard;
 
 /// <summary>
 /// Operator credentials for the Orleans dashboard at <c>/dashboard</c> (configuration section <c>Dashboard</c>).

@@ -4,31 +4,35 @@ using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
 
-namespace Kudos.Api.Observability;
+namespace Kudos.ServiceDefaults.Observability;
 
 /// <summary>
-/// OpenTelemetry for the API: Orleans' client meter and ASP.NET Core's, traces of HTTP requests continued into the
-/// grains (Orleans activity propagation carries the trace context on each grain call), and logs. Metrics are always scrapeable at <c>/metrics</c> (Prometheus text); OTLP export only when an endpoint is set.
+/// OpenTelemetry for a silo or the API: Orleans' meter, the product's <c>Kudos</c> meter (its instruments live in the
+/// grains), ASP.NET Core's; traces of HTTP requests continued into the grains (Orleans activity propagation carries the
+/// trace context on each grain call) and the product's spans down to SMTP; logs. Metrics are always scrapeable at
+/// <c>/metrics</c> (Prometheus text); OTLP export only when an endpoint is set.
 /// </summary>
 public static class TelemetryExtensions
 {
-    /// <summary>Orleans' meter (on a client: messaging, gateway connections, grain calls).</summary>
+    /// <summary>Orleans' meter (grain calls, activations, messaging, reminders, membership; on a client, gateways).</summary>
     public const string OrleansMeter = "Microsoft.Orleans";
 
-    /// <summary>The product's meter and activity source (instruments live in the silo; listed for symmetry).</summary>
+    /// <summary>The product's meter and activity source (<c>KudosMetrics</c> in the grains).</summary>
     public const string KudosSource = "Kudos";
 
     /// <summary>Orleans' activity sources: application grain calls and runtime (system) calls.</summary>
     public static readonly string[] OrleansActivitySources = ["Microsoft.Orleans.Application", "Microsoft.Orleans.Runtime"];
 
-    public static WebApplicationBuilder AddKudosTelemetry(this WebApplicationBuilder builder)
+    /// <summary>Telemetry named <paramref name="serviceName"/> unless <c>OpenTelemetry:ServiceName</c> says otherwise.</summary>
+    public static WebApplicationBuilder AddKudosTelemetry(this WebApplicationBuilder builder, string serviceName)
     {
         var section = builder.Configuration.GetSection(TelemetryOptions.Section);
-        builder.Services.AddOptions<TelemetryOptions>().Bind(section)
+        builder.Services.AddOptions<TelemetryOptions>().Configure(o => o.ServiceName = serviceName).Bind(section)
             .Validate(o => o.OtlpEndpoint is null || (o.OtlpEndpoint.IsAbsoluteUri && o.OtlpEndpoint.Scheme is "http" or "https"), "OpenTelemetry:OtlpEndpoint must be an absolute http(s) URL.")
             .Validate(o => !string.IsNullOrWhiteSpace(o.ServiceName), "OpenTelemetry:ServiceName must not be empty.")
             .ValidateOnStart();
-        var options = section.Get<TelemetryOptions>() ?? new TelemetryOptions();
+        var options = new TelemetryOptions { ServiceName = serviceName };
+        section.Bind(options);
         var otlp = options.OtlpEndpoint is not null || !string.IsNullOrWhiteSpace(builder.Configuration[TelemetryOptions.StandardEndpointVariable]);
 
         void Endpoint(OtlpExporterOptions exporter)

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Options;
 using Orleans.Dashboard;
 
-namespace Kudos.Silo.Dashboard;
+namespace Kudos.ServiceDefaults.Dashboard;
 
 /// <summary>The Orleans dashboard at <c>/dashboard</c>, behind HTTP Basic authentication.</summary>
 public static partial class DashboardExtensions

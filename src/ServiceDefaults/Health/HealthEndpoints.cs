@@ -2,26 +2,30 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
-namespace Kudos.Silo.Health;
+namespace Kudos.ServiceDefaults.Health;
 
 /// <summary>
 /// <c>/health/live</c>: the process serves HTTP (no dependency checked: restarting it would not fix a database outage).
-/// <c>/health/ready</c>: PostgreSQL answers and this silo is Active in the cluster. 200 when healthy, 503 otherwise,
+/// <c>/health/ready</c>: PostgreSQL answers and the process's cluster check passes (a silo: Active in the cluster; the API:
+/// an active silo reachable through a gateway). 200 when healthy (or degraded), 503 otherwise,
 /// with a JSON body naming each check.
 /// </summary>
 public static class HealthEndpoints
 {
     public const string LivePath = "/health/live";
     public const string ReadyPath = "/health/ready";
-    private const string ReadyTag = "ready";
+    /// <summary>The tag of the checks behind <see cref="ReadyPath"/>.</summary>
+    public const string ReadyTag = "ready";
     private static readonly TimeSpan CheckTimeout = TimeSpan.FromSeconds(5);
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = false };
 
-    public static IServiceCollection AddKudosSiloHealth(this IServiceCollection services, string connectionString)
+    /// <summary>Readiness checks: the database, and <typeparamref name="TClusterCheck"/> for this process's place in the cluster.</summary>
+    public static IServiceCollection AddKudosHealth<TClusterCheck>(this IServiceCollection services, string connectionString)
+        where TClusterCheck : class, IHealthCheck
     {
         services.AddHealthChecks()
             .Add(new HealthCheckRegistration("database", _ => new DatabaseHealthCheck(connectionString), HealthStatus.Unhealthy, [ReadyTag], CheckTimeout))
-            .AddCheck<SiloActiveHealthCheck>("cluster", HealthStatus.Unhealthy, [ReadyTag], CheckTimeout);
+            .AddCheck<TClusterCheck>("cluster", HealthStatus.Unhealthy, [ReadyTag], CheckTimeout);
         return services;
     }
 
