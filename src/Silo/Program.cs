@@ -1,8 +1,8 @@
 using Kudos.Database;
 using Kudos.ServiceDefaults.Dashboard;
 using Kudos.ServiceDefaults.Health;
-using Kudos.Silo.Hosting;
 using Kudos.ServiceDefaults.Observability;
+using Kudos.Silo.Hosting;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddKudosSilo(out var connectionString);

@@ -2,11 +2,11 @@ using System.Text.Json.Serialization;
 using Kudos.Api.Admin;
 using Kudos.Api.Boards;
 using Kudos.Api.Health;
+using Kudos.Api.Http;
+using Kudos.Api.Webhooks;
 using Kudos.ServiceDefaults.Dashboard;
 using Kudos.ServiceDefaults.Health;
 using Kudos.ServiceDefaults.Observability;
-using Kudos.Api.Http;
-using Kudos.Api.Webhooks;
 using Orleans.Configuration;
 using Orleans.Dashboard;
 

@@ -1,11 +1,11 @@
 using Kudos.Grains;
 using Kudos.Grains.Analytics;
 using Kudos.Grains.Email;
-using Kudos.Silo.Alerts;
-using Kudos.Silo.Email;
 using Kudos.ServiceDefaults.Dashboard;
 using Kudos.ServiceDefaults.Health;
 using Kudos.ServiceDefaults.Observability;
+using Kudos.Silo.Alerts;
+using Kudos.Silo.Email;
 using Kudos.Silo.Health;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
