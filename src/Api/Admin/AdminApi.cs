@@ -43,6 +43,7 @@ public static class AdminApi
             .WithSummary("Suppress an address: reason Bounce, Complaint, Unsubscribe or Manual; optional expiresAt.");
         admin.MapDelete("/suppressions/{address}", RemoveSuppressionAsync).WithName("RemoveSuppression")
             .WithSummary("Lift the suppression of an address.");
+        admin.MapAnalyticsApi();
         return app;
     }
 

@@ -11,9 +11,9 @@ public static class AnalyticsApi
     /// <summary>The longest period one analytics query covers.</summary>
     public const int MaxDays = 366;
 
-    public static IEndpointRouteBuilder MapAnalyticsApi(this IEndpointRouteBuilder app)
+    /// <summary>Maps the routes on the admin group (which carries the admin-key filter).</summary>
+    public static RouteGroupBuilder MapAnalyticsApi(this RouteGroupBuilder admin)
     {
-        var admin = app.MapGroup("/api/admin").WithTags("Admin").AddEndpointFilter<AdminKeyFilter>();
         admin.MapGet("/analytics", GetAnalyticsAsync).WithName("GetEmailAnalytics")
             .WithSummary("Per day × email type × tenant: sent, delivered, opened, clicked, bounced, complained, failed, suppressed (from, to: yyyy-MM-dd, at most 366 days; type optional).");
         admin.MapGet("/email-health", GetHealthAsync).WithName("GetEmailHealth")
@@ -22,7 +22,7 @@ public static class AnalyticsApi
             .WithSummary("A recorded provider event and what became of it (Applied, or Unmatched for an unknown message).");
         admin.MapGet("/webhook-events", ListUnmatchedAsync).WithName("ListUnmatchedWebhookEvents")
             .WithSummary("Provider events that named no known message, kept for inspection (after, limit ≤ 500).");
-        return app;
+        return admin;
     }
 
     private static async Task<Ok<IReadOnlyList<EmailStatsRow>>> GetAnalyticsAsync(IGrainFactory grains, TimeProvider time, string? from, string? to, string? type)

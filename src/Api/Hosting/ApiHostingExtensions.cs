@@ -84,7 +84,6 @@ public static class ApiHostingExtensions
         app.MapAdminApi();
         app.MapUnsubscribe();
         app.MapWebhooksApi();
-        app.MapAnalyticsApi();
         return app;
     }
 }
