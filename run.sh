@@ -163,7 +163,8 @@ wait_http api "$api_url/health/live"
 
 echo
 echo "  Kudos is running:"
-echo "    API          $api_url/"
+echo "    Web client   $api_url/   (create a board here)"
+echo "    API          $api_url/api/boards  (OpenAPI: $api_url/openapi/v1.json)"
 [[ -n $mail_ui ]] && echo "    Mail catcher $mail_ui   (SMTP 127.0.0.1:$smtp_port)"
 for ((i = 0; i < silos; i++)); do
   echo "    Silo $i       http://127.0.0.1:$((5081 + i))/  (silo port $((11111 + i)), gateway $((30000 + i)))"
