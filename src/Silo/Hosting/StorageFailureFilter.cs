@@ -6,7 +6,8 @@ namespace Kudos.Silo.Hosting;
 /// <summary>
 /// Database failures inside a grain call reach the caller as a <see cref="KudosException"/> of kind
 /// <see cref="KudosErrorKind.Unavailable"/>: the driver's own exception types cannot be serialized back to the API, which
-/// would otherwise see an unrelated codec error and answer 500.
+/// would otherwise see an unrelated codec error and answer 500. The grain is also deactivated: a failed write leaves its
+/// memory ahead of storage, and the next call must start from what was actually stored.
 /// </summary>
 public sealed partial class StorageFailureFilter(ILogger<StorageFailureFilter> logger) : IIncomingGrainCallFilter
 {
@@ -19,6 +20,7 @@ public sealed partial class StorageFailureFilter(ILogger<StorageFailureFilter> l
         catch (Exception ex) when (FindDbException(ex) is { } db)
         {
             LogStorageFailure(ex, context.InterfaceMethod?.Name ?? "?", context.TargetId.ToString());
+            context.TargetContext.Deactivate(new DeactivationReason(DeactivationReasonCode.ApplicationError, "A storage operation failed; state reloads on the next activation."), CancellationToken.None);
             throw new KudosException(
                 KudosErrorKind.Unavailable,
                 "storage_unavailable",
