@@ -133,6 +133,15 @@ public sealed class BoardRulesTests
         Assert.Equal("recipientEmail", Throws(() => BoardRules.Create(new BoardState(), Command(email: email), Now)).Field);
     }
 
+    [Fact]
+    public void An_invalid_invitee_refuses_the_whole_board_before_anything_changes()
+    {
+        var state = new BoardState();
+        var command = Command() with { ContributorEmails = ["ok@example.com", "not an address"] };
+        Assert.Equal("contributorEmails", Throws(() => BoardRules.Create(state, command, Now)).Field);
+        Assert.Equal(BoardStatus.None, state.Status);
+    }
+
     [Theory]
     [InlineData("Mars/Olympus_Mons")]
     [InlineData("Europe/Pariss")]

@@ -23,6 +23,16 @@ public static class BoardRules
         var ownerEmail = InputRules.Email(command.OwnerEmail, "ownerEmail");
         var timeZone = InputRules.TimeZone(command.TimeZone);
         DateTimeOffset? deliverAt = command.DeliverAt is { } at ? InputRules.DeliverAt(at, now) : null;
+        var invitees = command.ContributorEmails ?? [];
+        if (invitees.Count > BoardLimits.MaxInvitees)
+        {
+            throw KudosException.Invalid("contributorEmails", $"A board can invite at most {BoardLimits.MaxInvitees} contributors.");
+        }
+
+        foreach (var email in invitees)
+        {
+            InputRules.Email(email, "contributorEmails");
+        }
 
         var ownerKey = CapabilityKeys.New();
         var contributeKey = CapabilityKeys.New();
