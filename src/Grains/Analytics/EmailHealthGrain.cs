@@ -42,6 +42,9 @@ public sealed partial class EmailHealthGrain(
 {
     public static readonly TimeSpan SaveInterval = TimeSpan.FromSeconds(5);
 
+    /// <summary>A backlog incident ends when the figures fall below this share of their thresholds.</summary>
+    public const double RecoveryRatio = 0.8;
+
     private EmailHealthState State => health.State;
 
     private bool _dirty;
@@ -117,7 +120,11 @@ public sealed partial class EmailHealthGrain(
     private async Task CheckBacklogAsync()
     {
         var view = View();
-        var crossed = view.Pending >= view.PendingThreshold || view.OldestPendingAge >= view.OldestPendingThreshold;
+        // Hysteresis: an incident starts at a threshold and ends only below RecoveryRatio of it, so a backlog hovering
+        // at the line raises one alert, not one per message.
+        var crossed = State.InIncident
+            ? view.Pending >= view.PendingThreshold * RecoveryRatio || view.OldestPendingAge >= view.OldestPendingThreshold * RecoveryRatio
+            : view.Pending >= view.PendingThreshold || view.OldestPendingAge >= view.OldestPendingThreshold;
         if (crossed != State.InIncident)
         {
             State.InIncident = crossed;

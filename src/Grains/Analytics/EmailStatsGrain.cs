@@ -14,13 +14,22 @@ public sealed class EmailStatsState
 
 /// <summary>
 /// <inheritdoc cref="IEmailStatsGrain"/> Increments are group-committed: the callers of a short window share one state
-/// write, and each returns only once its increment is durable.
+/// write, and each returns only once its increment is durable. Increments interleave with a write in progress, and the
+/// storage provider serializes the state after its first await, so they change a working copy; each write stores a
+/// snapshot of it.
 /// </summary>
 public sealed class EmailStatsGrain(
     [PersistentState("email-stats", StorageNames.Kudos)] IPersistentState<EmailStatsState> stats) : Grain, IEmailStatsGrain
 {
     private Task _lastWrite = Task.CompletedTask;
     private Task? _nextWrite;
+    private EmailStatsState _working = new();
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _working = Snapshot(stats.State);
+        return Task.CompletedTask;
+    }
 
     public async Task IncrementAsync(string emailType, string? tenant, string counter, string dedupeId)
     {
@@ -29,15 +38,15 @@ public sealed class EmailStatsGrain(
             throw KudosException.Invalid("counter", $"Unknown counter '{counter}'.");
         }
 
-        if (!stats.State.Applied.Add($"{counter}|{dedupeId}"))
+        if (!_working.Applied.Add($"{counter}|{dedupeId}"))
         {
             return;
         }
 
         var key = $"{emailType}|{tenant ?? ""}";
-        if (!stats.State.Rows.TryGetValue(key, out var row))
+        if (!_working.Rows.TryGetValue(key, out var row))
         {
-            stats.State.Rows[key] = row = [];
+            _working.Rows[key] = row = [];
         }
 
         row[counter] = row.GetValueOrDefault(counter) + 1;
@@ -47,7 +56,7 @@ public sealed class EmailStatsGrain(
     public Task<IReadOnlyList<EmailStatsRow>> GetAsync()
     {
         var date = this.GetPrimaryKeyString();
-        IReadOnlyList<EmailStatsRow> rows = [.. stats.State.Rows.OrderBy(r => r.Key, StringComparer.Ordinal).Select(r =>
+        IReadOnlyList<EmailStatsRow> rows = [.. _working.Rows.OrderBy(r => r.Key, StringComparer.Ordinal).Select(r =>
         {
             var parts = r.Key.Split('|', 2);
             long C(string name) => r.Value.GetValueOrDefault(name);
@@ -72,8 +81,15 @@ public sealed class EmailStatsGrain(
         // Let the increments already queued behind this one join the same write.
         await Task.Yield();
         _nextWrite = null;
+        stats.State = Snapshot(_working);
         var write = stats.WriteStateAsync();
         _lastWrite = write;
         await write;
     }
+
+    private static EmailStatsState Snapshot(EmailStatsState state) => new()
+    {
+        Rows = state.Rows.ToDictionary(r => r.Key, r => new Dictionary<string, long>(r.Value)),
+        Applied = [.. state.Applied],
+    };
 }
