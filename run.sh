@@ -116,7 +116,7 @@ if [[ -z $("$psql" -h 127.0.0.1 -p "$pg_port" -U postgres -d postgres -tAc \
   "SELECT 1 FROM pg_database WHERE datname = 'kudos'") ]]; then
   "$psql" -h 127.0.0.1 -p "$pg_port" -U postgres -d postgres -qc "CREATE DATABASE kudos"
 fi
-export ConnectionStrings__Kudos="Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=kudos"
+export ConnectionStrings__Kudos="Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=kudos;Timeout=60"
 
 # --- Mail -----------------------------------------------------------------------------------------
 mail_ui=""

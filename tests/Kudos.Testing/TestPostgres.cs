@@ -56,6 +56,8 @@ public static class TestPostgres
             Database = name,
             Pooling = true,
             MaxPoolSize = MaxPoolSize,
+            // A burst of grain activations queues for a connection rather than failing after Npgsql's default 15 s.
+            Timeout = 60,
         }.ConnectionString;
     }
 

@@ -168,7 +168,15 @@ public sealed partial class EmailHealthGrain(
         if (_dirty)
         {
             _dirty = false;
-            await health.WriteStateAsync(cancellationToken);
+            try
+            {
+                await health.WriteStateAsync(cancellationToken);
+            }
+            catch
+            {
+                _dirty = true;
+                throw;
+            }
         }
     }
 

@@ -252,6 +252,20 @@ public sealed partial class BoardGrain(
 
     private async Task ReconcileAsync(CancellationToken cancellationToken)
     {
+        try
+        {
+            await ReconcileStepsAsync();
+        }
+        catch
+        {
+            // The deliver reminder stays registered until the hand-off succeeded: its next tick retries from storage.
+            await this.ResetAsync(board);
+            throw;
+        }
+    }
+
+    private async Task ReconcileStepsAsync()
+    {
         await DeliverAsync(force: false, "reminder");
         if (State.Status == BoardStatus.Scheduled && !BoardRules.IsDue(State, time.GetUtcNow()) && await this.GetReminder(DeliverReminder) is null)
         {

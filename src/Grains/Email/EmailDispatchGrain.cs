@@ -91,7 +91,7 @@ public sealed partial class EmailDispatchGrain(
         {
             // Forget what was changed in memory (e.g. the suppression grain was unreachable): a retried enqueue must
             // start afresh, not find a "Pending" message that was never stored or scheduled.
-            await RestoreAsync();
+            await this.ResetAsync(dispatch);
             throw;
         }
 
@@ -176,7 +176,7 @@ public sealed partial class EmailDispatchGrain(
         catch
         {
             // The event must apply in full when it is delivered again, not be skipped as already seen.
-            await RestoreAsync();
+            await this.ResetAsync(dispatch);
             throw;
         }
     }
@@ -268,6 +268,21 @@ public sealed partial class EmailDispatchGrain(
         reminderName == SendReminder ? AttemptIfDueAsync(CancellationToken.None) : Task.CompletedTask;
 
     private async Task AttemptIfDueAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await AttemptAsync(cancellationToken);
+        }
+        catch
+        {
+            // The reminder is still registered: the next tick retries from the stored state, never from a "Sending"
+            // that only memory saw.
+            await this.ResetAsync(dispatch);
+            throw;
+        }
+    }
+
+    private async Task AttemptAsync(CancellationToken cancellationToken)
     {
         if (State.Status != DispatchStatus.Pending)
         {
@@ -419,20 +434,6 @@ public sealed partial class EmailDispatchGrain(
         await CountFinalStatusAsync();
         await AfterFinishAsync();
         return true;
-    }
-
-    /// <summary>Reloads the stored state, dropping changes an exception left half-made in memory.</summary>
-    private async Task RestoreAsync()
-    {
-        try
-        {
-            await dispatch.ReadStateAsync();
-        }
-        catch (Exception)
-        {
-            // Storage unreachable as well: let the next call start with a fresh activation.
-            DeactivateOnIdle();
-        }
     }
 
     /// <summary>Provider statuses only ever move forward: Sent → Delivered → Bounced → Complained.</summary>

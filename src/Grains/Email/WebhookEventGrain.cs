@@ -59,6 +59,20 @@ public sealed partial class WebhookEventGrain(
 
     private async Task ProcessAsync(CancellationToken cancellationToken)
     {
+        try
+        {
+            await ProcessStepsAsync(cancellationToken);
+        }
+        catch
+        {
+            // The process reminder is removed only after success: its next tick retries from storage.
+            await this.ResetAsync(webhookEvent);
+            throw;
+        }
+    }
+
+    private async Task ProcessStepsAsync(CancellationToken cancellationToken)
+    {
         if (State.Status == WebhookEventStatus.Received && State.Event is { } e)
         {
             var dispatchId = e.ProviderMessageId is { Length: > 0 } providerId
