@@ -78,6 +78,12 @@ public sealed class DurabilityTests(ITestOutputHelper output)
             await command.ExecuteNonQueryAsync(ct);
         }
 
+        // A message falls due in the middle of the outage: its attempt fails part-way and must be retried afterwards.
+        await using var grains = await GrainClient.ConnectAsync(stack, ct);
+        var recipient = TestAddresses.Unique("during-outage");
+        await grains.Client.GetGrain<Kudos.Grains.Email.IEmailDispatchGrain>($"test-outage/{Guid.NewGuid():N}").EnqueueAsync(new Kudos.Grains.Email.EmailMessage(
+            [new Kudos.Grains.Email.Mailbox("", recipient)], "Due during the outage", "<p>x</p>", "x", Kudos.Grains.Email.EmailTypes.OwnerNotice, null, ScheduledFor: DateTimeOffset.UtcNow.AddSeconds(2)));
+
         await AdminSqlAsync($"ALTER DATABASE \"{database}\" WITH ALLOW_CONNECTIONS false; SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{database}';");
         try
         {
@@ -92,8 +98,13 @@ public sealed class DurabilityTests(ITestOutputHelper output)
         }
         finally
         {
+            // Past the message's due time (and its timer's failed attempt) before the database returns.
+            await Task.Delay(TimeSpan.FromSeconds(4), ct);
             await AdminSqlAsync($"ALTER DATABASE \"{database}\" WITH ALLOW_CONNECTIONS true;");
         }
+
+        var outage = await Mail.ForAsync(stack, recipient, 1, TimeSpan.FromSeconds(40), ct);
+        Assert.True(outage.Count == 1, $"The message due during the outage was never sent.\n{stack.Logs}");
 
         var created = await Eventually.MatchAsync(
             async () =>
