@@ -55,7 +55,7 @@ public sealed partial class EmailDispatchGrain(
 
         if (State.Status == DispatchStatus.Pending)
         {
-            StartAttemptTimer();
+            await EnsureScheduledAsync();
         }
 
         if (NeedsReport())
@@ -68,6 +68,13 @@ public sealed partial class EmailDispatchGrain(
     {
         if (State.Status != DispatchStatus.None)
         {
+            // A repeated hand-off may follow a first one that stored the message but failed to register its reminder
+            // (e.g. the reminder range's silo had just died): the caller drops its own retry once this returns.
+            if (State.Status == DispatchStatus.Pending)
+            {
+                await EnsureScheduledAsync();
+            }
+
             return View();
         }
 
@@ -539,6 +546,19 @@ public sealed partial class EmailDispatchGrain(
         var dueTime = State.NextAttemptAt!.Value - time.GetUtcNow();
         await this.RegisterOrUpdateReminder(SendReminder, dueTime > period ? dueTime : period, period);
         StartAttemptTimer();
+    }
+
+    /// <summary>An unfinished dispatch always has its durable reminder: registered again if it is missing.</summary>
+    private async Task EnsureScheduledAsync()
+    {
+        if (await this.GetReminder(SendReminder) is null)
+        {
+            await ScheduleAsync();
+        }
+        else
+        {
+            StartAttemptTimer();
+        }
     }
 
     private void StartAttemptTimer()
