@@ -98,7 +98,8 @@ public sealed class BadInputTests(StackFixture fixture)
         var unknown = await ProblemBody($"/api/boards/{Guid.NewGuid()}", board.OwnerKey);
         Assert.Equal(wrongKey, noKey);
         Assert.Equal(wrongKey, unknown);
-        Assert.Equal(wrongKey, await ProblemBody($"/api/boards/{board.Id}/summary", board.OwnerKey));
+        var other = await Stack.CreateBoardAsync(Api.NewBoard(TestAddresses.Unique("other"), DateTimeOffset.UtcNow.AddDays(1)), ct);
+        Assert.Equal(wrongKey, await ProblemBody($"/api/boards/{board.Id}/summary", other.ContributeKey));
 
         // Not a Guid at all: still a problem document.
         await ProblemBody("/api/boards/not-a-guid", board.OwnerKey);
