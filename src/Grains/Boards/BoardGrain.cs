@@ -267,9 +267,17 @@ public sealed partial class BoardGrain(
     private async Task ReconcileStepsAsync()
     {
         await DeliverAsync(force: false, "reminder");
-        if (State.Status == BoardStatus.Scheduled && !BoardRules.IsDue(State, time.GetUtcNow()) && await this.GetReminder(DeliverReminder) is null)
+        if (State.Status == BoardStatus.Scheduled && !BoardRules.IsDue(State, time.GetUtcNow()))
         {
-            await ScheduleReminderAsync();
+            if (await this.GetReminder(DeliverReminder) is null)
+            {
+                await ScheduleReminderAsync();
+            }
+            else if (State.DeliverAt!.Value - time.GetUtcNow() is var remaining && remaining < options.Value.ReminderPeriod)
+            {
+                // Woken a few milliseconds early by the one-shot timer: wait for the rest, not for the next period.
+                this.RegisterGrainTimer(ReconcileAsync, new GrainTimerCreationOptions(remaining, Timeout.InfiniteTimeSpan));
+            }
         }
     }
 

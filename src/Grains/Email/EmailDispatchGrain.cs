@@ -301,6 +301,9 @@ public sealed partial class EmailDispatchGrain(
         var now = time.GetUtcNow();
         if (State.NextAttemptAt > now)
         {
+            // Woken early (timers may fire a few milliseconds before their due time, and reminder ticks come every
+            // period): wait for the rest rather than for the next reminder period.
+            StartAttemptTimer();
             return;
         }
 
