@@ -8,6 +8,20 @@ namespace Kudos.Grains;
 /// </summary>
 internal static class GrainRecovery
 {
+    /// <summary>Runs <paramref name="step"/>; if it fails, resets the grain (see <see cref="ResetAsync"/>) and rethrows.</summary>
+    public static async Task ResetOnFailureAsync<TState>(this Grain grain, IPersistentState<TState> state, Func<Task> step)
+    {
+        try
+        {
+            await step();
+        }
+        catch
+        {
+            await grain.ResetAsync(state);
+            throw;
+        }
+    }
+
     public static async Task ResetAsync<TState>(this Grain grain, IPersistentState<TState> state)
     {
         try

@@ -250,19 +250,8 @@ public sealed partial class BoardGrain(
         return at <= 1 ? email : $"{email[0]}***{email[at..]}";
     }
 
-    private async Task ReconcileAsync(CancellationToken cancellationToken)
-    {
-        try
-        {
-            await ReconcileStepsAsync();
-        }
-        catch
-        {
-            // The deliver reminder stays registered until the hand-off succeeded: its next tick retries from storage.
-            await this.ResetAsync(board);
-            throw;
-        }
-    }
+    // On failure the deliver reminder stays registered until the hand-off succeeded: its next tick retries from storage.
+    private Task ReconcileAsync(CancellationToken cancellationToken) => this.ResetOnFailureAsync(board, ReconcileStepsAsync);
 
     private async Task ReconcileStepsAsync()
     {

@@ -176,16 +176,8 @@ public sealed partial class EmailDispatchGrain(
             return;
         }
 
-        try
-        {
-            await ApplyAsync(providerEvent);
-        }
-        catch
-        {
-            // The event must apply in full when it is delivered again, not be skipped as already seen.
-            await this.ResetAsync(dispatch);
-            throw;
-        }
+        // On failure the event must apply in full when it is delivered again, not be skipped as already seen.
+        await this.ResetOnFailureAsync(dispatch, () => ApplyAsync(providerEvent));
     }
 
     private async Task ApplyAsync(ProviderEvent providerEvent)
@@ -274,20 +266,10 @@ public sealed partial class EmailDispatchGrain(
     public Task ReceiveReminder(string reminderName, TickStatus status) =>
         reminderName == SendReminder ? AttemptIfDueAsync(CancellationToken.None) : Task.CompletedTask;
 
-    private async Task AttemptIfDueAsync(CancellationToken cancellationToken)
-    {
-        try
-        {
-            await AttemptAsync(cancellationToken);
-        }
-        catch
-        {
-            // The reminder is still registered: the next tick retries from the stored state, never from a "Sending"
-            // that only memory saw.
-            await this.ResetAsync(dispatch);
-            throw;
-        }
-    }
+    // On failure the reminder is still registered: the next tick retries from the stored state, never from a
+    // "Sending" that only memory saw.
+    private Task AttemptIfDueAsync(CancellationToken cancellationToken) =>
+        this.ResetOnFailureAsync(dispatch, () => AttemptAsync(cancellationToken));
 
     private async Task AttemptAsync(CancellationToken cancellationToken)
     {

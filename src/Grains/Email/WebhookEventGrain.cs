@@ -57,19 +57,9 @@ public sealed partial class WebhookEventGrain(
 
     public Task ReceiveReminder(string reminderName, TickStatus status) => ProcessAsync(CancellationToken.None);
 
-    private async Task ProcessAsync(CancellationToken cancellationToken)
-    {
-        try
-        {
-            await ProcessStepsAsync(cancellationToken);
-        }
-        catch
-        {
-            // The process reminder is removed only after success: its next tick retries from storage.
-            await this.ResetAsync(webhookEvent);
-            throw;
-        }
-    }
+    // On failure the process reminder stays (it is removed only after success): its next tick retries from storage.
+    private Task ProcessAsync(CancellationToken cancellationToken) =>
+        this.ResetOnFailureAsync(webhookEvent, () => ProcessStepsAsync(cancellationToken));
 
     private async Task ProcessStepsAsync(CancellationToken cancellationToken)
     {
