@@ -1,14 +1,20 @@
 #!/usr/bin/env bash
 # Runs the whole product locally, without Docker:
-#   PostgreSQL (private cluster in .local/pg, same port every run), the mail catcher (.local/mail, SMTP 2525,
-#   web 8025), N silos (default 1) and the API. Ctrl-C stops everything this script started.
+#   PostgreSQL (a private cluster, see "Data" below), the mail catcher (.local/mail), N silos (default 1) and the API.
+#   Ctrl-C stops everything this script started.
 #
 #   ./run.sh [--silos N] [--no-build]
 #
-# Each silo i listens on silo port 11111+i, gateway 30000+i and HTTP 5081+i (/health/ready, /metrics, /dashboard/).
-# KUDOS_DASHBOARD_PASSWORD serves the Orleans dashboard (user admin) on the API and every silo.
-# Environment overrides: KUDOS_API_URL (http://127.0.0.1:5080), KUDOS_SMTP_PORT (2525),
-# KUDOS_MAIL_HTTP_PORT (8025), KUDOS_PG_PORT (first start only; then the remembered one). Set Smtp__Host
+# Ports (environment overrides; defaults in brackets). Silo i uses base + i for the three silo ports:
+#   KUDOS_API_URL [http://127.0.0.1:5080]   KUDOS_SILO_HTTP_PORT [5081] (/health/ready, /metrics, /dashboard/)
+#   KUDOS_SILO_PORT [11111]                 KUDOS_GATEWAY_PORT [30000]
+#   KUDOS_SMTP_PORT [2525]                  KUDOS_MAIL_HTTP_PORT [8025]
+#   KUDOS_PG_PORT [a free one, chosen on the first start and remembered with the data]
+# A port already in use stops the start with an error naming it; readiness checks confirm that the answer comes from
+# the process this run started (a per-run id), never from another clone's.
+# Data: .local/pg in the clone, or /var/tmp/kudos-orleans-<hash>/pg when the clone's folder is closed to the
+# `postgres` user (e.g. under /root); the same place on every run (deploy/local/postgres.sh locate).
+# KUDOS_DASHBOARD_PASSWORD serves the Orleans dashboard (user admin) on the API and every silo. Set Smtp__Host
 # (and Smtp__Port, Smtp__Security, Smtp__User, Smtp__Password) to send through a real server instead
 # of the catcher. Email__From and Kudos__PublicBaseUrl are passed through when set.
 # Logs: .local/logs/*.log (also shown here, prefixed).
@@ -24,23 +30,29 @@ while [[ $# -gt 0 ]]; do
     --silos) silos=${2:?--silos needs a number}; shift 2 ;;
     --silos=*) silos=${1#--silos=}; shift ;;
     --no-build) build=0; shift ;;
-    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
     *) echo "run.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
   esac
 done
 [[ $silos =~ ^[1-9][0-9]*$ ]] || { echo "run.sh: --silos must be a positive number" >&2; exit 2; }
 
 api_url=${KUDOS_API_URL:-http://127.0.0.1:5080}
+silo_port=${KUDOS_SILO_PORT:-11111}
+gateway_port=${KUDOS_GATEWAY_PORT:-30000}
+silo_http_port=${KUDOS_SILO_HTTP_PORT:-5081}
+smtp_port=${KUDOS_SMTP_PORT:-2525}
+mail_http_port=${KUDOS_MAIL_HTTP_PORT:-8025}
+for value in "$silo_port" "$gateway_port" "$silo_http_port" "$smtp_port" "$mail_http_port"; do
+  [[ $value =~ ^[1-9][0-9]{0,4}$ && $value -le 65535 ]] || { echo "run.sh: '$value' is not a port number" >&2; exit 2; }
+done
+[[ $api_url =~ ^http://[^/:]+:([0-9]+)/?$ ]] || { echo "run.sh: KUDOS_API_URL must look like http://HOST:PORT" >&2; exit 2; }
+api_port=${BASH_REMATCH[1]}
+api_url=${api_url%/}
+# Every process started by this run answers its readiness check with this id.
+run_id=$(od -An -tx1 -N12 /dev/urandom | tr -d ' \n')
+export Instance__Id=$run_id
 local_dir="$root/.local"
 logs="$local_dir/logs"
-pg_dir="$local_dir/pg"
-# As root the cluster runs as `postgres`, which must be able to reach the folder. A clone under /root (or any folder
-# closed to others) cannot host it: keep the data in a persistent folder of its own, one per clone.
-if [[ $(id -u) -eq 0 ]] && id -u postgres >/dev/null 2>&1 && ! runuser -u postgres -- test -x "$local_dir" 2>/dev/null; then
-  pg_dir="/var/tmp/kudos-orleans-$(printf '%s' "$root" | sha1sum | cut -c1-12)/pg"
-  mkdir -p "$(dirname "$pg_dir")"
-  chmod 755 "$(dirname "$pg_dir")"
-fi
 mkdir -p "$logs"
 
 pids=()
@@ -86,15 +98,26 @@ start() {
   names+=("$name")
 }
 
-# wait_http NAME URL : until the URL answers (any HTTP status), or the process died, or 120 s passed.
+# ensure_free PORT WHAT VARIABLE : stops the start, naming the port, when something already listens on it.
+ensure_free() {
+  if (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; then
+    say "port $1 ($2) is already in use, perhaps by another ./run.sh; set $3 to a free port"
+    exit 1
+  fi
+}
+
+# wait_http NAME URL : until the URL answers with this run's id (a header or, for the mail catcher, the body), or the
+# process died, or 120 s passed. Another process answering on the port is a clash, reported as such.
 wait_http() {
-  local name=$1 url=$2 index=$((${#pids[@]} - 1)) i
+  local name=$1 url=$2 index=$((${#pids[@]} - 1)) i answer
   for ((i = 0; i < ${#names[@]}; i++)); do [[ ${names[i]} == "$name" ]] && index=$i; done
   for _ in $(seq 1 240); do
-    if [[ $(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$url" || true) != 000 ]]; then
+    answer=$(curl -s -i --max-time 2 "$url" | tr -d '\r' || true)
+    if grep -qiE "^kudos-instance: $run_id\$|^ok $run_id\$" <<<"$answer"; then
       return 0
     fi
     if ! kill -0 "${pids[index]}" 2>/dev/null; then
+      [[ -n $answer ]] && say "another process answers $url: a port clash"
       say "$name exited during start-up; see $logs/$name.log"
       exit 1
     fi
@@ -107,7 +130,20 @@ wait_http() {
 "$root/deploy/local/ensure-deps.sh"
 command -v curl >/dev/null || { say "curl is needed (apt-get install curl)"; exit 1; }
 
+ensure_free "$api_port" "the API" KUDOS_API_URL
+for ((i = 0; i < silos; i++)); do
+  ensure_free $((silo_port + i)) "silo $i" KUDOS_SILO_PORT
+  ensure_free $((gateway_port + i)) "gateway of silo $i" KUDOS_GATEWAY_PORT
+  ensure_free $((silo_http_port + i)) "HTTP of silo $i" KUDOS_SILO_HTTP_PORT
+done
+if [[ -z "${Smtp__Host:-}" ]]; then
+  ensure_free "$smtp_port" "the mail catcher's SMTP" KUDOS_SMTP_PORT
+  ensure_free "$mail_http_port" "the mail catcher's web page" KUDOS_MAIL_HTTP_PORT
+fi
+
 # --- PostgreSQL ---------------------------------------------------------------------------------
+pg_dir=$("$root/deploy/local/postgres.sh" locate "$root")
+say "PostgreSQL data: $pg_dir"
 "$root/deploy/local/postgres.sh" start "$pg_dir" ${KUDOS_PG_PORT:-}
 pg_started=1
 pg_port=$(cat "$pg_dir/kudos.port")
@@ -123,10 +159,8 @@ mail_ui=""
 if [[ -n "${Smtp__Host:-}" ]]; then
   say "sending mail through $Smtp__Host:${Smtp__Port:-(default port)} (Smtp__Host is set; no mail catcher)"
 else
-  smtp_port=${KUDOS_SMTP_PORT:-2525}
-  mail_http_port=${KUDOS_MAIL_HTTP_PORT:-8025}
   start mail "$root" /usr/bin/python3 -u "$root/deploy/local/smtp_server.py" --smtp-port "$smtp_port" \
-    --http-port "$mail_http_port" --data-dir "$local_dir/mail"
+    --http-port "$mail_http_port" --data-dir "$local_dir/mail" --instance-id "$run_id"
   mail_ui="http://127.0.0.1:$mail_http_port/"
   wait_http mail "${mail_ui}health"
   export Smtp__Host=127.0.0.1 Smtp__Port=$smtp_port Smtp__Security=None
@@ -152,11 +186,11 @@ api_dir="$root/src/Api/bin/Release/net10.0"
 # --- Silos and API --------------------------------------------------------------------------------
 # Each process runs from its output folder so it finds its appsettings.json.
 for ((i = 0; i < silos; i++)); do
-  Orleans__SiloPort=$((11111 + i)) Orleans__GatewayPort=$((30000 + i)) Urls="http://127.0.0.1:$((5081 + i))" \
+  Orleans__SiloPort=$((silo_port + i)) Orleans__GatewayPort=$((gateway_port + i)) Urls="http://127.0.0.1:$((silo_http_port + i))" \
     start "silo$i" "$silo_dir" dotnet "$silo_dir/Kudos.Silo.dll"
 done
 for ((i = 0; i < silos; i++)); do
-  wait_http "silo$i" "http://127.0.0.1:$((5081 + i))/health/live"
+  wait_http "silo$i" "http://127.0.0.1:$((silo_http_port + i))/health/live"
 done
 start api "$api_dir" dotnet "$api_dir/Kudos.Api.dll" --urls "$api_url"
 wait_http api "$api_url/health/live"
@@ -167,13 +201,14 @@ echo "    Web client   $api_url/   (create a board here)"
 echo "    API          $api_url/api/boards  (OpenAPI: $api_url/openapi/v1.json)"
 [[ -n $mail_ui ]] && echo "    Mail catcher $mail_ui   (SMTP 127.0.0.1:$smtp_port)"
 for ((i = 0; i < silos; i++)); do
-  echo "    Silo $i       http://127.0.0.1:$((5081 + i))/  (silo port $((11111 + i)), gateway $((30000 + i)))"
+  echo "    Silo $i       http://127.0.0.1:$((silo_http_port + i))/  (silo port $((silo_port + i)), gateway $((gateway_port + i)))"
 done
 if [[ -n "${Dashboard__Password:-}" ]]; then
   echo "    Dashboard    $api_url/dashboard/  (user $Dashboard__User)"
 fi
 echo "    Health       $api_url/health/ready · metrics $api_url/metrics"
 echo "    PostgreSQL   $ConnectionStrings__Kudos"
+echo "    Data         $pg_dir"
 echo "    Logs         $logs/"
 echo "  Ctrl-C stops everything."
 echo

@@ -5,6 +5,7 @@
 #   postgres.sh stop  DATA_DIR          stop it (fast shutdown); no-op when not running
 #   postgres.sh url   DATA_DIR          print the Npgsql connection string
 #   postgres.sh status DATA_DIR         exit 0 when running
+#   postgres.sh locate CLONE_DIR        print the persistent DATA_DIR of the clone's local cluster (see locate())
 #
 # The cluster listens on 127.0.0.1 only (trust auth on loopback, unix socket inside DATA_DIR). Without
 # PORT a free one is picked and remembered in DATA_DIR/kudos.port, so a restart reuses it.
@@ -14,7 +15,7 @@
 set -euo pipefail
 
 usage() {
-  echo "usage: $0 start DATA_DIR [PORT] | stop DATA_DIR | url DATA_DIR | status DATA_DIR" >&2
+  echo "usage: $0 start DATA_DIR [PORT] | stop DATA_DIR | url DATA_DIR | status DATA_DIR | locate CLONE_DIR" >&2
   exit 2
 }
 
@@ -22,6 +23,37 @@ usage() {
 command=$1
 data_dir=$2
 requested_port=${3:-}
+
+# The persistent cluster of a clone (./run.sh). The rule depends only on the clone's path, never on what exists:
+#   - CLONE_DIR/.local/pg when the cluster's owner can reach it (not root; or root and the OS user `postgres` can
+#     traverse CLONE_DIR, e.g. /srv/kudos or /home/me/kudos);
+#   - otherwise /var/tmp/kudos-orleans-<hash of CLONE_DIR>/pg (e.g. a clone under /root, closed to other users).
+# A cluster already in the other place (left by an older ./run.sh) is used rather than replaced by an empty one. With a
+# cluster in both places it refuses, names both and touches nothing: only a person can tell which one holds the data.
+locate() {
+  local clone primary other hash
+  clone=$(cd "$1" && pwd -P)
+  hash=$(printf '%s' "$clone" | sha1sum | cut -c1-12)
+  primary="$clone/.local/pg"
+  other="/var/tmp/kudos-orleans-$hash/pg"
+  if [[ $(id -u) -eq 0 ]]; then
+    ensure_user
+    if ! runuser -u postgres -- test -x "$clone" 2>/dev/null; then
+      primary="/var/tmp/kudos-orleans-$hash/pg"
+      other="$clone/.local/pg"
+    fi
+  fi
+  if [[ -f "$primary/PG_VERSION" && -f "$other/PG_VERSION" ]]; then
+    echo "postgres.sh: two local clusters exist for $clone: $primary and $other. Refusing to choose;" \
+      "keep the one that holds your data and move the other away (nothing was changed)." >&2
+    exit 1
+  fi
+  if [[ -f "$other/PG_VERSION" ]]; then
+    echo "$other"
+  else
+    echo "$primary"
+  fi
+}
 [[ $command != start ]] || mkdir -p "$data_dir"
 if [[ ! -d "$data_dir" ]]; then
   [[ $command == stop ]] && exit 0
@@ -53,14 +85,18 @@ as_owner() {
   fi
 }
 
-ensure_owner() {
-  [[ $(id -u) -eq 0 ]] || return 0
+ensure_user() {
   if ! id -u postgres >/dev/null 2>&1; then
     local group_option=--user-group
     getent group postgres >/dev/null && group_option="--gid postgres"
     # shellcheck disable=SC2086 # two words on purpose
     useradd --system --no-create-home --home-dir /var/lib/postgresql --shell /bin/bash $group_option postgres
   fi
+}
+
+ensure_owner() {
+  [[ $(id -u) -eq 0 ]] || return 0
+  ensure_user
   chown postgres: "$data_dir"
   chmod 700 "$data_dir"
   if ! runuser -u postgres -- test -w "$data_dir"; then
@@ -194,5 +230,6 @@ case "$command" in
   stop) stop ;;
   url) echo "Host=127.0.0.1;Port=$(current_port);Username=postgres;Database=postgres" ;;
   status) is_running ;;
+  locate) locate "$data_dir" ;;
   *) usage ;;
 esac

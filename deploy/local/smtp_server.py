@@ -18,7 +18,7 @@ HTTP API
   GET    /api/faults                                    list active faults
   POST   /api/faults                                    add a fault (see Fault below)
   DELETE /api/faults                                    clear faults
-  GET    /health                                        "ok"
+  GET    /health                                        "ok" ("ok ID" with --instance-id ID)
 Pages: GET / (newest first), GET /messages/{id}, GET /messages/{id}.eml
 
 Faults (JSON body of POST /api/faults), matched case-insensitively on the recipient ("*" = any):
@@ -303,8 +303,9 @@ def _page(title: str, body: str) -> bytes:
 
 
 class HttpApp:
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, instance_id: str | None = None) -> None:
         self._store = store
+        self._health = f"ok {instance_id}".encode() if instance_id else b"ok"
 
     async def handle(self, method: str, target: str, body: bytes) -> tuple[int, str, bytes]:
         url = urlsplit(target)
@@ -313,7 +314,7 @@ class HttpApp:
         store = self._store
 
         if path == "/health":
-            return 200, "text/plain; charset=utf-8", b"ok"
+            return 200, "text/plain; charset=utf-8", self._health
         if path == "/api/messages":
             if method == "GET":
                 return self._json([m.to_json() for m in store.messages])
@@ -493,7 +494,7 @@ async def main(args: argparse.Namespace) -> None:
         return SMTP(handler, hostname="kudos-mail-catcher", enable_SMTPUTF8=True, loop=loop)
 
     smtp_server = await loop.create_server(smtp_factory, host=args.host, port=args.smtp_port)
-    app = HttpApp(store)
+    app = HttpApp(store, args.instance_id)
     http_server = await asyncio.start_server(lambda r, w: serve_http(app, r, w), host=args.host,
                                              port=args.http_port)
     smtp_port = smtp_server.sockets[0].getsockname()[1]
@@ -528,6 +529,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     p.add_argument("--data-dir", default=None, help="persist messages as .eml files here and reload them")
     p.add_argument("--quiet", action="store_true", help="log only warnings and errors")
+    p.add_argument("--instance-id", default=None,
+                   help="answer /health with 'ok ID' (lets a starter tell its own server from another one)")
     p.add_argument("--exit-on-stdin-eof", action="store_true",
                    help="exit when stdin closes (used by tests so an orphaned server never lingers)")
     return p.parse_args(argv)

@@ -17,6 +17,9 @@ public enum KudosErrorKind
 
     /// <summary>A dependency (the database) is unreachable; the caller may retry. HTTP 503.</summary>
     Unavailable = 4,
+
+    /// <summary>Well-formed but not processable, e.g. an <c>Idempotency-Key</c> reused with other content. HTTP 422.</summary>
+    Unprocessable = 5,
 }
 
 /// <summary>
@@ -57,4 +60,11 @@ public sealed class KudosException : Exception
     public static KudosException NotFound(string what) => new(KudosErrorKind.NotFound, "not_found", $"No {what} with that id, or the key does not open it.");
 
     public static KudosException Conflict(string code, string detail) => new(KudosErrorKind.Conflict, code, detail);
+
+    /// <summary>The <c>Idempotency-Key</c> was used before with other content (IETF httpapi idempotency-key draft: 422).</summary>
+    public static KudosException IdempotencyKeyReused() => new(
+        KudosErrorKind.Unprocessable,
+        "idempotency_key_reused",
+        "This Idempotency-Key was already used for a request with different content; use a new key for a new request.",
+        "Idempotency-Key");
 }

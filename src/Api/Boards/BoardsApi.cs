@@ -41,7 +41,7 @@ public static class BoardsApi
         return app;
     }
 
-    private static async Task<Created<BoardCreated>> CreateBoardAsync(HttpRequest request, IGrainFactory grains, CancellationToken ct)
+    private static async Task<Created<BoardCreated>> CreateBoardAsync(HttpRequest request, IGrainFactory grains, Idempotency idempotency, CancellationToken ct)
     {
         var body = await RequestBody.ReadAsync<CreateBoardRequest>(request, ct);
         var command = new CreateBoard(
@@ -53,8 +53,9 @@ public static class BoardsApi
             Instants.ParseOptional(body.DeliverAt, "deliverAt"),
             body.TimeZone,
             body.ContributorEmails);
-        var id = Guid.NewGuid();
-        var created = await grains.GetGrain<IBoardGrain>(id).CreateAsync(command);
+        var retry = await idempotency.ReadAsync(request, "POST /api/boards", command, keyCount: 2);
+        var id = retry is null ? Guid.NewGuid() : Idempotency.BoardId(retry);
+        var created = await grains.GetGrain<IBoardGrain>(id).CreateAsync(command, retry);
         return TypedResults.Created($"/api/boards/{id}", created);
     }
 
@@ -78,21 +79,25 @@ public static class BoardsApi
         return TypedResults.NoContent();
     }
 
-    private static async Task<Ok<IReadOnlyList<InviteeView>>> InviteAsync(Guid id, HttpRequest request, IGrainFactory grains, CancellationToken ct)
+    private static async Task<Ok<IReadOnlyList<InviteeView>>> InviteAsync(Guid id, HttpRequest request, IGrainFactory grains, Idempotency idempotency, CancellationToken ct)
     {
         var key = CapabilityKey.From(request);
         var body = await RequestBody.ReadAsync<InviteRequest>(request, ct);
-        return TypedResults.Ok(await grains.GetGrain<IBoardGrain>(id).InviteAsync(key, body.ContributeKey ?? "", body.Emails ?? []));
+        var (contributeKey, emails) = (body.ContributeKey ?? "", body.Emails ?? []);
+        var retry = await idempotency.ReadAsync(request, $"POST /api/boards/{id:N}/invitations", new { contributeKey, emails }, keyCount: 0);
+        return TypedResults.Ok(await grains.GetGrain<IBoardGrain>(id).InviteAsync(key, contributeKey, emails, retry));
     }
 
     private static async Task<Ok<BoardSummary>> GetSummaryAsync(Guid id, HttpRequest request, IGrainFactory grains) =>
         TypedResults.Ok(await grains.GetGrain<IBoardGrain>(id).GetSummaryAsync(CapabilityKey.From(request)));
 
-    private static async Task<Created<CardCreated>> AddCardAsync(Guid id, HttpRequest request, IGrainFactory grains, CancellationToken ct)
+    private static async Task<Created<CardCreated>> AddCardAsync(Guid id, HttpRequest request, IGrainFactory grains, Idempotency idempotency, CancellationToken ct)
     {
         var key = CapabilityKey.From(request);
         var body = await RequestBody.ReadAsync<CreateCardRequest>(request, ct);
-        var created = await grains.GetGrain<IBoardGrain>(id).AddCardAsync(key, new NewCard(body.AuthorName ?? "", body.Message ?? "", body.InviteToken));
+        var card = new NewCard(body.AuthorName ?? "", body.Message ?? "", body.InviteToken);
+        var retry = await idempotency.ReadAsync(request, $"POST /api/boards/{id:N}/cards", card, keyCount: 1);
+        var created = await grains.GetGrain<IBoardGrain>(id).AddCardAsync(key, card, retry);
         return TypedResults.Created($"/api/boards/{id}/cards/{created.CardId}", created);
     }
 

@@ -41,6 +41,13 @@ public static class ApiHostingExtensions
             };
         });
         builder.Services.AddExceptionHandler<KudosExceptionHandler>();
+        if (configuration[Idempotency.SecretKey] is { Length: > 0 } secret
+            && !(Convert.TryFromBase64String(secret, new byte[secret.Length], out var length) && length >= 32))
+        {
+            throw new InvalidOperationException($"{Idempotency.SecretKey} must be base64 of at least 32 random bytes (or unset: the cluster then keeps one).");
+        }
+
+        builder.Services.AddSingleton<Idempotency>();
         builder.Services.Configure<AdminOptions>(configuration.GetSection(AdminOptions.Section));
         builder.Services.Configure<EmailEventsWebhookOptions>(configuration.GetSection(EmailEventsWebhookOptions.Section));
         builder.Services.AddSingleton(TimeProvider.System);

@@ -48,6 +48,7 @@ public sealed partial class KudosExceptionHandler(IProblemDetailsService problem
             KudosErrorKind.Conflict => (StatusCodes.Status409Conflict, "Conflict"),
             KudosErrorKind.Forbidden => (StatusCodes.Status403Forbidden, "Sealed"),
             KudosErrorKind.Unavailable => (StatusCodes.Status503ServiceUnavailable, "Service unavailable"),
+            KudosErrorKind.Unprocessable => (StatusCodes.Status422UnprocessableEntity, "Unprocessable request"),
             _ when ex.Code == "body_too_large" => (StatusCodes.Status413PayloadTooLarge, "Request body too large"),
             _ when ex.Code == "unsupported_media_type" => (StatusCodes.Status415UnsupportedMediaType, "Unsupported media type"),
             _ => (StatusCodes.Status400BadRequest, "Invalid request"),

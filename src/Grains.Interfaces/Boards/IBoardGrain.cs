@@ -7,8 +7,12 @@ namespace Kudos.Grains.Boards;
 /// </summary>
 public interface IBoardGrain : IGrainWithGuidKey
 {
-    /// <summary>Creates the board (a draft when no delivery instant is given, otherwise sealed and scheduled).</summary>
-    Task<BoardCreated> CreateAsync(CreateBoard command);
+    /// <summary>
+    /// Creates the board (a draft when no delivery instant is given, otherwise sealed and scheduled). With
+    /// <paramref name="request"/>, the board's keys are the derived ones and a repeat of the same request answers the first
+    /// response again.
+    /// </summary>
+    Task<BoardCreated> CreateAsync(CreateBoard command, IdempotentRequest? request);
 
     /// <summary>The owner's view: status, schedule, contributor names and count, and the delivery's state.</summary>
     Task<BoardOwnerView> GetOwnerViewAsync(string ownerKey);
@@ -25,8 +29,8 @@ public interface IBoardGrain : IGrainWithGuidKey
     /// <summary>What a contributor's form or the recipient's page needs: title, recipient name, schedule, status, card count (any of the board's keys).</summary>
     Task<BoardSummary> GetSummaryAsync(string key);
 
-    /// <summary>Adds a card while posting is open (until the delivery instant).</summary>
-    Task<CardCreated> AddCardAsync(string contributeKey, NewCard card);
+    /// <summary>Adds a card while posting is open (until the delivery instant); a repeated <paramref name="request"/> adds nothing.</summary>
+    Task<CardCreated> AddCardAsync(string contributeKey, NewCard card, IdempotentRequest? request);
 
     /// <summary>Reads one card with its own key.</summary>
     Task<CardView> GetCardAsync(Guid cardId, string cardKey);
@@ -44,7 +48,7 @@ public interface IBoardGrain : IGrainWithGuidKey
     /// Invites contributors by email: each gets a personal contribution link, and a reminder before the delivery
     /// instant if they have not posted by then. Needs the contribution key too: the board keeps only its hash.
     /// </summary>
-    Task<IReadOnlyList<InviteeView>> InviteAsync(string ownerKey, string contributeKey, IReadOnlyList<string> emails);
+    Task<IReadOnlyList<InviteeView>> InviteAsync(string ownerKey, string contributeKey, IReadOnlyList<string> emails, IdempotentRequest? request);
 
     /// <summary>One-click unsubscribe from this board's invitations and reminders (RFC 8058); returns the masked address.</summary>
     Task<string> UnsubscribeAsync(string unsubscribeToken);

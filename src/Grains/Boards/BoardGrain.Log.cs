@@ -20,9 +20,9 @@ public sealed partial class BoardGrain
     [LoggerMessage(Level = LogLevel.Information, Message = "Board {BoardId} unlocked at {UnlockedAt} (due {DeliverAt})")]
     private partial void LogUnlocked(Guid boardId, DateTimeOffset? deliverAt, DateTimeOffset unlockedAt);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Board {BoardId} delivery ended {Outcome}: owner notice {DispatchId} is {NoticeStatus}")]
-    private partial void LogOwnerNotified(Guid boardId, DispatchStatus outcome, string dispatchId, DispatchStatus noticeStatus);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Board {BoardId} delivery ended {Outcome}: owner notice {DispatchId} recorded")]
+    private partial void LogOwnerNotified(Guid boardId, DispatchStatus outcome, string dispatchId);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Board {BoardId} handed its delivery email to {DispatchId} ({DispatchStatus})")]
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Board {BoardId} handed an email to {DispatchId} ({DispatchStatus})")]
     private partial void LogHandedOff(Guid boardId, string dispatchId, DispatchStatus dispatchStatus);
 }

@@ -7,10 +7,12 @@ using Microsoft.Extensions.Options;
 namespace Kudos.Grains.Boards;
 
 /// <summary>
-/// A board. It seals its cards until the delivery instant, which a durable <c>deliver</c> reminder marks. The tick that
-/// finds the board due unlocks it and records the delivery email in one state write, hands the email to its
-/// <see cref="IEmailDispatchGrain"/>, and only then removes the reminder: every step is idempotent, so duplicate ticks,
-/// crashes between steps and reactivations all converge on exactly one hand-off.
+/// A board. It seals its cards until the delivery instant, which a durable <c>deliver</c> reminder marks. Every email the
+/// board causes (the delivery, invitations, invitee reminders, owner notices) goes through its outbox: recorded in the same
+/// state write as the change that causes it, handed to its <see cref="IEmailDispatchGrain"/> by an idempotent id, dropped
+/// from the outbox once accepted, and reconciled on activation and by the reminder, which stays registered while
+/// anything waits. Every step is idempotent, so duplicate ticks, crashes between steps and reactivations all converge on
+/// exactly one hand-off per email.
 /// </summary>
 public sealed partial class BoardGrain(
     [PersistentState("board", StorageNames.Kudos)] IPersistentState<BoardState> board,
@@ -21,6 +23,14 @@ public sealed partial class BoardGrain(
 {
     private const string DeliverReminder = "deliver";
     private const string RemindInviteesReminder = "remind-invitees";
+    private const string OutboxReminder = "outbox";
+
+    private KeptReminder? _deliver;
+    private KeptReminder? _outbox;
+
+    private KeptReminder Deliver => _deliver ??= new KeptReminder(this, DeliverReminder);
+
+    private KeptReminder Outbox => _outbox ??= new KeptReminder(this, OutboxReminder);
 
     private BoardState State => board.State;
 
@@ -28,9 +38,16 @@ public sealed partial class BoardGrain(
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        // Reconcile a board that is due but not delivered (or delivered but not handed off) without waiting for the next
+        // Rows written before the outbox kept an unsent delivery email in the delivery record.
+        if (State.Delivery is { HandedOff: false, Email: { } legacy } delivery)
+        {
+            Record(delivery.DispatchId, legacy);
+            delivery.Email = null;
+        }
+
+        // Reconcile a board that is due but not delivered, or has emails not handed off, without waiting for the next
         // reminder tick, and restore a reminder lost between a state write and its registration.
-        if (State.Status is BoardStatus.Scheduled || State.Delivery is { HandedOff: false })
+        if (State.Status is BoardStatus.Scheduled || State.Outbox.Count > 0)
         {
             this.RegisterGrainTimer(ReconcileAsync, new GrainTimerCreationOptions(TimeSpan.Zero, Timeout.InfiniteTimeSpan));
         }
@@ -38,10 +55,24 @@ public sealed partial class BoardGrain(
         return Task.CompletedTask;
     }
 
-    public async Task<BoardCreated> CreateAsync(CreateBoard command)
+    public async Task<BoardCreated> CreateAsync(CreateBoard command, IdempotentRequest? request)
     {
-        var (ownerKey, contributeKey) = BoardRules.Create(State, command, time.GetUtcNow());
-        var invited = command.ContributorEmails is { Count: > 0 } emails ? Invite(contributeKey, emails) : [];
+        if (State.Status != BoardStatus.None && RequestLog.ReplayCreation(Id, State, command, request) is { } first)
+        {
+            await HandOffAsync();
+            return first;
+        }
+
+        var (ownerKey, contributeKey) = BoardRules.Create(State, command, time.GetUtcNow(), request?.Keys);
+        // A new board has no reminders yet.
+        Deliver.KnownAbsent();
+        Outbox.KnownAbsent();
+        State.CreationFingerprint = request?.Fingerprint;
+        if (command.ContributorEmails is { Count: > 0 } emails)
+        {
+            Invite(contributeKey, emails);
+        }
+
         await board.WriteStateAsync();
         if (State.Status == BoardStatus.Scheduled)
         {
@@ -49,9 +80,8 @@ public sealed partial class BoardGrain(
             KudosMetrics.BoardScheduled();
         }
 
-        await SendInvitationsAsync(invited);
-
         LogCreated(Id, State.Status, State.DeliverAt);
+        await HandOffAsync();
         return new BoardCreated(Id, ownerKey, contributeKey, State.Status, State.DeliverAt);
     }
 
@@ -88,15 +118,22 @@ public sealed partial class BoardGrain(
     {
         EnsureKey(ownerKey, State.OwnerKeyHash);
         BoardRules.Cancel(State, time.GetUtcNow());
+        // Invitations to a cancelled board that were not handed off yet have nothing left to invite to.
+        State.Outbox.Clear();
         await board.WriteStateAsync();
-        await RemoveReminderAsync();
-        await RemoveReminderAsync(RemindInviteesReminder);
+        await HandOffAsync();
         LogCancelled(Id);
     }
 
-    public async Task<IReadOnlyList<InviteeView>> InviteAsync(string ownerKey, string contributeKey, IReadOnlyList<string> emails)
+    public async Task<IReadOnlyList<InviteeView>> InviteAsync(string ownerKey, string contributeKey, IReadOnlyList<string> emails, IdempotentRequest? request)
     {
         EnsureKey(ownerKey, State.OwnerKeyHash);
+        if (RequestLog.IsReplay(State, request, time.GetUtcNow()))
+        {
+            await HandOffAsync();
+            return InviteeViews();
+        }
+
         if (!CapabilityKeys.Matches(contributeKey, State.ContributeKeyHash))
         {
             throw KudosException.Invalid("contributeKey", "'contributeKey' must be this board's contribution key (it goes into the invitations' links).");
@@ -107,14 +144,15 @@ public sealed partial class BoardGrain(
             throw KudosException.Invalid("emails", $"'emails' must list 1 to {BoardLimits.MaxInvitees} addresses.");
         }
 
-        var invited = Invite(contributeKey, emails);
+        Invite(contributeKey, emails);
+        RequestLog.Record(State, request, time.GetUtcNow());
         await board.WriteStateAsync();
         if (State.Status == BoardStatus.Scheduled)
         {
             await ScheduleReminderAsync();
         }
 
-        await SendInvitationsAsync(invited);
+        await HandOffAsync();
         return InviteeViews();
     }
 
@@ -134,10 +172,17 @@ public sealed partial class BoardGrain(
         return Task.FromResult(new BoardSummary(Id, State.Title, State.RecipientName, State.Status, State.DeliverAt, State.TimeZone, State.Cards.Count));
     }
 
-    public async Task<CardCreated> AddCardAsync(string contributeKey, NewCard card)
+    public async Task<CardCreated> AddCardAsync(string contributeKey, NewCard card, IdempotentRequest? request)
     {
         EnsureKey(contributeKey, State.ContributeKeyHash);
-        var (added, cardKey) = BoardRules.AddCard(State, card, time.GetUtcNow());
+        (Guid Id, string Key)? identity = request is { Keys: [var derivedKey] } ? (Guid.ParseExact(request.RequestId[..32], "N"), derivedKey) : null;
+        if (RequestLog.IsReplay(State, request, time.GetUtcNow()))
+        {
+            return new CardCreated(identity!.Value.Id, identity.Value.Key);
+        }
+
+        var (added, cardKey) = BoardRules.AddCard(State, card, time.GetUtcNow(), identity);
+        RequestLog.Record(State, request, time.GetUtcNow());
         await board.WriteStateAsync();
         return new CardCreated(added.Id, cardKey);
     }
@@ -180,25 +225,39 @@ public sealed partial class BoardGrain(
             return;
         }
 
+        var changed = false;
         if (outcome.Status == DispatchStatus.Bounced && !State.RecipientAddressInvalid)
         {
             State.RecipientAddressInvalid = true;
+            changed = true;
+        }
+
+        if (OwnerNoticeEmail.Compose(Id, State, outcome) is { } notice)
+        {
+            var dispatchId = OwnerNoticeEmail.DispatchId(Id, outcome.Status);
+            changed |= Record(dispatchId, notice);
+            LogOwnerNotified(Id, outcome.Status, dispatchId);
+        }
+
+        if (changed)
+        {
             await board.WriteStateAsync();
         }
 
-        if (OwnerNoticeEmail.Compose(Id, State, outcome) is not { } notice)
-        {
-            return;
-        }
-
-        var dispatchId = OwnerNoticeEmail.DispatchId(Id, outcome.Status);
-        var sent = await GrainFactory.GetGrain<IEmailDispatchGrain>(dispatchId).EnqueueAsync(notice);
-        LogOwnerNotified(Id, outcome.Status, dispatchId, sent.Status);
+        await HandOffAsync();
     }
 
     public Task ReceiveReminder(string reminderName, TickStatus status) => reminderName switch
     {
         DeliverReminder => ReconcileAsync(CancellationToken.None),
+        OutboxReminder => this.ResetOnFailureAsync(board, async () =>
+        {
+            await ReconcileStepsAsync();
+            if (State.Outbox.Count == 0)
+            {
+                await Outbox.RemoveAsync();
+            }
+        }),
         RemindInviteesReminder => RemindInviteesAsync(),
         _ => Task.CompletedTask,
     };
@@ -207,39 +266,95 @@ public sealed partial class BoardGrain(
     private async Task RemindInviteesAsync()
     {
         var now = time.GetUtcNow();
-        if (State.Status == BoardStatus.Scheduled && !BoardRules.IsPostingClosed(State, now))
+        var toRemind = State.Status == BoardStatus.Scheduled && !BoardRules.IsPostingClosed(State, now) ? BoardRules.InviteesToRemind(State).ToList() : [];
+        foreach (var invitee in toRemind)
         {
-            var unsubscribeMailbox = emailOptions.Value.UnsubscribeMailbox;
-            foreach (var invitee in BoardRules.InviteesToRemind(State).ToList())
-            {
-                var message = InvitationEmail.Compose(Id, State, invitee, reminder: true, unsubscribeMailbox);
-                await GrainFactory.GetGrain<IEmailDispatchGrain>(InvitationEmail.ReminderId(Id, invitee.Email)).EnqueueAsync(message);
-                invitee.RemindedAt = now;
-            }
+            Record(InvitationEmail.ReminderId(Id, invitee.Email), InvitationEmail.Compose(Id, State, invitee, reminder: true, emailOptions.Value.UnsubscribeMailbox));
+            invitee.RemindedAt = now;
+        }
 
+        if (toRemind.Count > 0)
+        {
             await board.WriteStateAsync();
         }
 
         await RemoveReminderAsync(RemindInviteesReminder);
+        await HandOffAsync();
     }
 
-    private IReadOnlyList<(InviteeState Invitee, string InviteToken, string UnsubscribeToken)> Invite(string contributeKey, IReadOnlyList<string> emails) =>
-        BoardRules.Invite(
+    /// <summary>Adds the invitees and records their invitations in the outbox (the caller writes the state).</summary>
+    private void Invite(string contributeKey, IReadOnlyList<string> emails)
+    {
+        var invited = BoardRules.Invite(
             State,
             emails,
             time.GetUtcNow(),
             inviteToken => InvitationEmail.InviteUrl(options.Value.PublicBaseUrl, Id, contributeKey, inviteToken),
             unsubscribeToken => InvitationEmail.UnsubscribeUrl(options.Value.PublicBaseUrl, Id, unsubscribeToken));
-
-    private async Task SendInvitationsAsync(IReadOnlyList<(InviteeState Invitee, string InviteToken, string UnsubscribeToken)> invited)
-    {
-        var unsubscribeMailbox = emailOptions.Value.UnsubscribeMailbox;
         foreach (var (invitee, _, _) in invited)
         {
-            var message = InvitationEmail.Compose(Id, State, invitee, reminder: false, unsubscribeMailbox);
-            await GrainFactory.GetGrain<IEmailDispatchGrain>(InvitationEmail.InvitationId(Id, invitee.Email)).EnqueueAsync(message);
+            Record(InvitationEmail.InvitationId(Id, invitee.Email), InvitationEmail.Compose(Id, State, invitee, reminder: false, emailOptions.Value.UnsubscribeMailbox));
         }
     }
+
+    /// <summary>Puts an email in the outbox, once per dispatch id; the caller writes the state, then calls <see cref="HandOffAsync"/>.</summary>
+    private bool Record(string dispatchId, EmailMessage email)
+    {
+        if (State.Outbox.Exists(e => e.DispatchId == dispatchId))
+        {
+            return false;
+        }
+
+        State.Outbox.Add(new OutboxEntry { DispatchId = dispatchId, Email = email, RecordedAt = time.GetUtcNow() });
+        return true;
+    }
+
+    /// <summary>
+    /// Hands every recorded email to its dispatch grain, which accepts an id once, then drops them from the outbox in one
+    /// write. First it makes sure a reminder will tick within a period (the deliver reminder once the instant has passed,
+    /// otherwise the <c>outbox</c> reminder), so a crash part-way leaves the rest to that tick; a failure resets the grain
+    /// to its stored state and propagates. Then reminders that are no longer needed go.
+    /// </summary>
+    private Task HandOffAsync() => this.ResetOnFailureAsync(board, async () =>
+    {
+        if (State.Outbox.Count > 0)
+        {
+            var period = options.Value.ReminderPeriod;
+            var needsOwnReminder = !(State.DeliverAt <= time.GetUtcNow() && await Deliver.GetAsync() is not null);
+            if (needsOwnReminder && await Outbox.GetAsync() is null)
+            {
+                await Outbox.RegisterAsync(period, period);
+            }
+
+            foreach (var entry in State.Outbox.ToList())
+            {
+                var accepted = await GrainFactory.GetGrain<IEmailDispatchGrain>(entry.DispatchId).EnqueueAsync(entry.Email);
+                State.Outbox.Remove(entry);
+                if (State.Delivery is { } delivery && delivery.DispatchId == entry.DispatchId)
+                {
+                    delivery.HandedOff = true;
+                    delivery.HandedOffAt = time.GetUtcNow();
+                }
+
+                LogHandedOff(Id, entry.DispatchId, accepted.Status);
+            }
+
+            await board.WriteStateAsync();
+            if (needsOwnReminder)
+            {
+                await Outbox.RemoveAsync();
+            }
+        }
+
+        if (State.Status is BoardStatus.Delivered or BoardStatus.Cancelled)
+        {
+            await Deliver.RemoveAsync();
+            if (State.Invitees.Count > 0)
+            {
+                await RemoveReminderAsync(RemindInviteesReminder);
+            }
+        }
+    });
 
     private IReadOnlyList<InviteeView> InviteeViews() =>
         [.. State.Invitees.Select(i => new InviteeView(i.Email, i.InvitedAt, i.PostedAt is not null, i.RemindedAt, InvitationEmail.InvitationId(Id, i.Email)))];
@@ -258,7 +373,7 @@ public sealed partial class BoardGrain(
         await DeliverAsync(force: false, "reminder");
         if (State.Status == BoardStatus.Scheduled && !BoardRules.IsDue(State, time.GetUtcNow()))
         {
-            if (await this.GetReminder(DeliverReminder) is null)
+            if (await Deliver.GetAsync() is null)
             {
                 await ScheduleReminderAsync();
             }
@@ -270,7 +385,7 @@ public sealed partial class BoardGrain(
         }
     }
 
-    /// <summary>Unlocks when due (or when forced), then hands off; both steps are skipped when already done.</summary>
+    /// <summary>Unlocks when due (or when forced), recording the delivery email in the same write, then hands off.</summary>
     private async Task DeliverAsync(bool force, string trigger)
     {
         var now = time.GetUtcNow();
@@ -279,32 +394,14 @@ public sealed partial class BoardGrain(
             using var activity = KudosMetrics.StartDelivery(Id, trigger);
             var recipientKey = BoardRules.Unlock(State, now);
             var url = DeliveryEmail.RecipientUrl(options.Value.PublicBaseUrl, Id, recipientKey);
-            State.Delivery = new DeliveryState
-            {
-                DispatchId = DeliveryEmail.DispatchId(Id),
-                RecipientUrl = url,
-                Email = DeliveryEmail.Compose(Id, State, url),
-            };
+            State.Delivery = new DeliveryState { DispatchId = DeliveryEmail.DispatchId(Id), RecipientUrl = url };
+            Record(State.Delivery.DispatchId, DeliveryEmail.Compose(Id, State, url));
             await board.WriteStateAsync();
             KudosMetrics.BoardDelivered(State.DeliverAt ?? now, now, trigger);
             LogUnlocked(Id, State.DeliverAt, now);
         }
 
-        if (State.Delivery is { HandedOff: false, Email: { } email } delivery)
-        {
-            var dispatch = await GrainFactory.GetGrain<IEmailDispatchGrain>(delivery.DispatchId).EnqueueAsync(email);
-            delivery.HandedOff = true;
-            delivery.HandedOffAt = time.GetUtcNow();
-            delivery.Email = null;
-            await board.WriteStateAsync();
-            LogHandedOff(Id, delivery.DispatchId, dispatch.Status);
-        }
-
-        if (State.Status is BoardStatus.Delivered or BoardStatus.Cancelled or BoardStatus.None)
-        {
-            await RemoveReminderAsync();
-            await RemoveReminderAsync(RemindInviteesReminder);
-        }
+        await HandOffAsync();
     }
 
     private async Task ScheduleReminderAsync()
@@ -312,7 +409,7 @@ public sealed partial class BoardGrain(
         // dueTime is relative and fixed when the call arrives: compute it immediately before registering.
         var period = options.Value.ReminderPeriod;
         var dueTime = State.DeliverAt!.Value - time.GetUtcNow();
-        await this.RegisterOrUpdateReminder(DeliverReminder, dueTime > TimeSpan.Zero ? dueTime : TimeSpan.Zero, period);
+        await Deliver.RegisterAsync(dueTime > TimeSpan.Zero ? dueTime : TimeSpan.Zero, period);
         if (dueTime < period)
         {
             // A reminder due within moments fires only at the next period boundary: a one-shot timer keeps it punctual.
@@ -331,7 +428,7 @@ public sealed partial class BoardGrain(
         }
     }
 
-    private async Task RemoveReminderAsync(string name = DeliverReminder)
+    private async Task RemoveReminderAsync(string name)
     {
         if (await this.GetReminder(name) is { } reminder)
         {

@@ -9,7 +9,8 @@ namespace Kudos.Grains.Boards;
 public static class BoardRules
 {
     /// <summary>Fills a new board's state; returns the keys in clear (only their hashes are kept).</summary>
-    public static (string OwnerKey, string ContributeKey) Create(BoardState state, CreateBoard command, DateTimeOffset now)
+    /// <summary>Validates and applies a new board; <paramref name="keys"/> are the owner and contribution keys when the API derived them.</summary>
+    public static (string OwnerKey, string ContributeKey) Create(BoardState state, CreateBoard command, DateTimeOffset now, IReadOnlyList<string>? keys = null)
     {
         if (state.Status != BoardStatus.None)
         {
@@ -34,8 +35,8 @@ public static class BoardRules
             InputRules.Email(email, "contributorEmails");
         }
 
-        var ownerKey = CapabilityKeys.New();
-        var contributeKey = CapabilityKeys.New();
+        var ownerKey = keys is [var derivedOwner, _] ? derivedOwner : CapabilityKeys.New();
+        var contributeKey = keys is [_, var derivedContribute] ? derivedContribute : CapabilityKeys.New();
         state.Title = title;
         state.RecipientName = recipientName;
         state.RecipientEmail = recipientEmail;
@@ -104,7 +105,8 @@ public static class BoardRules
     }
 
     /// <summary>Adds a card while posting is open; returns the card and its key in clear.</summary>
-    public static (CardState Card, string CardKey) AddCard(BoardState state, NewCard card, DateTimeOffset now)
+    /// <summary>Adds a card; <paramref name="identity"/> is its id and key when the API derived them from an Idempotency-Key.</summary>
+    public static (CardState Card, string CardKey) AddCard(BoardState state, NewCard card, DateTimeOffset now, (Guid Id, string Key)? identity = null)
     {
         EnsurePostingOpen(state, now);
         var authorName = InputRules.Text(card.AuthorName, "authorName", BoardLimits.MaxNameLength);
@@ -119,10 +121,10 @@ public static class BoardRules
             invitee.PostedAt ??= now;
         }
 
-        var cardKey = CapabilityKeys.New();
+        var cardKey = identity?.Key ?? CapabilityKeys.New();
         var added = new CardState
         {
-            Id = Guid.NewGuid(),
+            Id = identity?.Id ?? Guid.NewGuid(),
             AuthorName = authorName,
             Message = message,
             KeyHash = CapabilityKeys.Hash(cardKey),

@@ -41,6 +41,18 @@ public sealed class BoardState
 
     public DeliveryState? Delivery { get; set; }
 
+    /// <summary>
+    /// Emails this board caused that their dispatch grains have not accepted yet. Each is recorded in the same state write
+    /// as the change that causes it and removed once handed off (see <see cref="BoardGrain"/>'s outbox).
+    /// </summary>
+    public List<OutboxEntry> Outbox { get; set; } = [];
+
+    /// <summary>The content fingerprint of the <c>Idempotency-Key</c> request that created the board, if one did.</summary>
+    public string? CreationFingerprint { get; set; }
+
+    /// <summary>Requests to this board that carried an <c>Idempotency-Key</c>, kept for <see cref="RequestLog.Retention"/>.</summary>
+    public List<RequestRecord> Requests { get; set; } = [];
+
     /// <summary>The provider reported a hard bounce for the recipient's address: it needs correcting.</summary>
     public bool RecipientAddressInvalid { get; set; }
 }
@@ -62,8 +74,8 @@ public sealed class CardState
 }
 
 /// <summary>
-/// The delivery record, written in the same state write that unlocks the board. <see cref="Email"/> is kept only until
-/// the dispatch grain has accepted it (<see cref="HandedOff"/>), so a crash between the two steps loses nothing.
+/// The delivery record, written in the same state write that unlocks the board; its email waits in the board's
+/// <see cref="BoardState.Outbox"/> until the dispatch grain has accepted it (<see cref="HandedOff"/>).
 /// </summary>
 public sealed class DeliveryState
 {
@@ -71,9 +83,30 @@ public sealed class DeliveryState
 
     public string RecipientUrl { get; set; } = "";
 
+    /// <summary>Where rows written before the outbox kept a delivery email not yet handed off; moved to the outbox on load.</summary>
     public EmailMessage? Email { get; set; }
 
     public bool HandedOff { get; set; }
 
     public DateTimeOffset? HandedOffAt { get; set; }
+}
+
+/// <summary>An email recorded by the board and not yet accepted by its dispatch grain (which deduplicates by <see cref="DispatchId"/>).</summary>
+public sealed class OutboxEntry
+{
+    public string DispatchId { get; set; } = "";
+
+    public EmailMessage Email { get; set; } = null!;
+
+    public DateTimeOffset RecordedAt { get; set; }
+}
+
+/// <summary>An <c>Idempotency-Key</c> request this board has applied: its derived id and its content fingerprint.</summary>
+public sealed class RequestRecord
+{
+    public string Id { get; set; } = "";
+
+    public string Fingerprint { get; set; } = "";
+
+    public DateTimeOffset At { get; set; }
 }

@@ -8,7 +8,8 @@ namespace Kudos.ServiceDefaults.Health;
 /// <c>/health/live</c>: the process serves HTTP (no dependency checked: restarting it would not fix a database outage).
 /// <c>/health/ready</c>: PostgreSQL answers and the process's cluster check passes (a silo: Active in the cluster; the API:
 /// an active silo reachable through a gateway). 200 when healthy (or degraded), 503 otherwise,
-/// with a JSON body naming each check.
+/// with a JSON body naming each check. With <c>Instance:Id</c> configured, both answer with a <c>Kudos-Instance</c> header
+/// carrying it, so a starter (./run.sh) can tell the process it started from another one on the same port.
 /// </summary>
 public static class HealthEndpoints
 {
@@ -16,6 +17,8 @@ public static class HealthEndpoints
     public const string ReadyPath = "/health/ready";
     /// <summary>The tag of the checks behind <see cref="ReadyPath"/>.</summary>
     public const string ReadyTag = "ready";
+    /// <summary>The header that carries <c>Instance:Id</c>.</summary>
+    public const string InstanceHeader = "Kudos-Instance";
     private static readonly TimeSpan CheckTimeout = TimeSpan.FromSeconds(5);
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = false };
 
@@ -31,8 +34,19 @@ public static class HealthEndpoints
 
     public static WebApplication MapKudosHealth(this WebApplication app)
     {
-        app.MapHealthChecks(LivePath, new HealthCheckOptions { Predicate = _ => false, ResponseWriter = WriteAsync });
-        app.MapHealthChecks(ReadyPath, new HealthCheckOptions { Predicate = check => check.Tags.Contains(ReadyTag), ResponseWriter = WriteAsync });
+        var instance = app.Configuration["Instance:Id"];
+        Task Write(HttpContext context, HealthReport report)
+        {
+            if (!string.IsNullOrEmpty(instance))
+            {
+                context.Response.Headers[InstanceHeader] = instance;
+            }
+
+            return WriteAsync(context, report);
+        }
+
+        app.MapHealthChecks(LivePath, new HealthCheckOptions { Predicate = _ => false, ResponseWriter = Write });
+        app.MapHealthChecks(ReadyPath, new HealthCheckOptions { Predicate = check => check.Tags.Contains(ReadyTag), ResponseWriter = Write });
         return app;
     }
 

@@ -1,0 +1,78 @@
+using System.Net;
+using System.Net.Sockets;
+using Kudos.Silo.Hosting;
+using Kudos.Testing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Xunit;
+
+namespace Kudos.SiloTests;
+
+/// <summary>
+/// One silo in this process with the product's own grain services and persistence (PostgreSQL storage and reminders, the
+/// SMTP transport to a real SMTP test server) plus <see cref="EnqueueFaults"/>, which makes chosen hand-offs fail.
+/// </summary>
+public sealed class InProcessSilo : IAsyncLifetime
+{
+    public static readonly TimeSpan ReminderPeriod = TimeSpan.FromSeconds(2);
+
+    private IHost? _host;
+
+    public SmtpTestServer Smtp { get; private set; } = null!;
+
+    public EnqueueFaults Faults { get; } = new();
+
+    public IGrainFactory Grains => (_host ?? throw new InvalidOperationException("Not started.")).Services.GetRequiredService<IGrainFactory>();
+
+    public async ValueTask InitializeAsync()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+        var connectionString = await TestPostgres.CreateMigratedDatabaseAsync("silo_tests", timeout.Token);
+        Smtp = await SmtpTestServer.StartAsync(timeout.Token);
+
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Kudos:PublicBaseUrl"] = "http://127.0.0.1:5080",
+            ["Kudos:ReminderPeriod"] = ReminderPeriod.ToString(),
+            ["Email:From"] = "Kudos <kudos@example.test>",
+            ["Smtp:Host"] = "127.0.0.1",
+            ["Smtp:Port"] = Smtp.SmtpPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Smtp:Security"] = "None",
+        });
+        builder.Services.AddKudosGrainServices(builder.Configuration);
+        builder.UseOrleans(silo =>
+        {
+            silo.UseLocalhostClustering(FreePort(), FreePort(), serviceId: $"silo-tests-{Guid.NewGuid():N}", clusterId: "silo-tests");
+            silo.AddKudosPersistence(connectionString);
+            silo.Services.AddSingleton<IIncomingGrainCallFilter>(Faults);
+        });
+        _host = builder.Build();
+        await _host.StartAsync(timeout.Token);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_host is not null)
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            await _host.StopAsync(timeout.Token);
+            _host.Dispose();
+        }
+
+        if (Smtp is not null)
+        {
+            await Smtp.DisposeAsync();
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
