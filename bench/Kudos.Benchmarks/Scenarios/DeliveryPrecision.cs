@@ -19,6 +19,7 @@ internal sealed class DeliveryPrecision : IScenario
         var created = await BoardLoad.CreateAsync(stack, 0, sizes.P1Boards, i => first + (step * i), sizes.CreateConcurrency, ct);
         bench.CreationRate = created.Rate;
         var createdBy = DateTimeOffset.UtcNow;
+        var linesBefore = LogSummary.LineCount(stack);
         var metrics = await SiloMetrics.ScrapeAsync(stack.SiloHttp(0), ct);
         var pid = SiloProcess.FindPid(stack, 0);
         var cpu = pid is { } p ? SiloProcess.CpuSeconds(p) : null;
@@ -26,6 +27,7 @@ internal sealed class DeliveryPrecision : IScenario
         var lastDue = first + (step * (sizes.P1Boards - 1));
         var complete = await SmtpProgress.WaitForCountAsync(stack.Smtp, 2 * created.Boards.Count, lastDue + TimeSpan.FromSeconds(60), ct);
         var deliveries = await Deliveries.ReadAsync(stack, created.Boards, ct);
+        var logLines = LogSummary.LineCount(stack) - linesBefore;
         var after = await SiloMetrics.ScrapeAsync(stack.SiloHttp(0), ct);
         var cpuAfter = pid is { } q ? SiloProcess.CpuSeconds(q) : null;
 
@@ -50,6 +52,7 @@ internal sealed class DeliveryPrecision : IScenario
             result.Details.Add($"- Silo CPU over the delivery window: {c1 - c0:0.0} CPU-s in {window:0} s ({(c1 - c0) / window * 100:0} % of one core).");
         }
 
+        result.Details.Add($"- Log lines the silo and the API wrote over the delivery window: {logLines:N0}, {(double)logLines / Math.Max(1, sorted.Count):0.0} per delivered board (levels from `appsettings.json` unless `Logging__LogLevel__*` is set).");
         result.Details.Add($"- Every email accepted: {deliveries.Total:N0} ({deliveries.Others:N0} of them the owners' \"delivered\" notices){(complete ? "" : "; the wait ended at its deadline before all were in")}.");
         return result;
     }

@@ -27,6 +27,9 @@ internal static partial class LogSummary
         return [$"- Warnings and errors the silo(s) and API logged (full logs: `{file}`): {(shapes.Count == 0 ? "none" : "")}", .. shapes];
     }
 
+    /// <summary>How many lines the stack's processes have logged so far.</summary>
+    public static int LineCount(KudosStack stack) => stack.Logs.Count(c => c == '\n');
+
     private static string Shape(string message)
     {
         var shape = Digits().Replace(message.Trim(), "#");
