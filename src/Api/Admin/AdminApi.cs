@@ -77,9 +77,9 @@ public static class AdminApi
         return TypedResults.Ok<IReadOnlyList<DispatchView>>(views);
     }
 
-    private static async Task<Ok<IReadOnlyList<ReleaseResult>>> ReleaseHeldAsync(ReleaseRequest? request, IGrainFactory grains)
+    private static async Task<Ok<IReadOnlyList<ReleaseResult>>> ReleaseHeldAsync(ReleaseRequest? request, HttpRequest http, IGrainFactory grains)
     {
-        var body = RequestBodies.Required(request);
+        var body = RequestBodies.Required(request, http);
         if (body.Ids is not { Count: > 0 and <= MaxBatch } ids)
         {
             throw KudosException.Invalid("ids", $"'ids' must list 1 to {MaxBatch} dispatch ids.");
@@ -113,9 +113,9 @@ public static class AdminApi
             ? TypedResults.Ok(view)
             : throw KudosException.NotFound("suppression");
 
-    private static async Task<Ok<SuppressionView>> AddSuppressionAsync(string address, SuppressionRequest? request, IGrainFactory grains)
+    private static async Task<Ok<SuppressionView>> AddSuppressionAsync(string address, SuppressionRequest? request, HttpRequest http, IGrainFactory grains)
     {
-        var body = RequestBodies.Required(request);
+        var body = RequestBodies.Required(request, http);
         var reason = body.Reason ?? SuppressionReason.Manual;
         var expiresAt = Instants.ParseOptional(body.ExpiresAt, "expiresAt");
         if (body.Detail is { Length: > MaxDetailLength })

@@ -54,9 +54,9 @@ public static class BoardsApi
         return app;
     }
 
-    private static async Task<Created<BoardCreated>> CreateBoardAsync(CreateBoardRequest? request, IGrainFactory grains)
+    private static async Task<Created<BoardCreated>> CreateBoardAsync(CreateBoardRequest? request, HttpRequest http, IGrainFactory grains)
     {
-        var body = RequestBodies.Required(request);
+        var body = RequestBodies.Required(request, http);
         var command = new CreateBoard(
             body.Title ?? "",
             body.RecipientName ?? "",
@@ -77,7 +77,7 @@ public static class BoardsApi
     private static async Task<Ok<BoardOwnerView>> UpdateBoardAsync(Guid id, UpdateBoardRequest? request, HttpRequest http, IGrainFactory grains)
     {
         var key = CapabilityKey.From(http);
-        var body = RequestBodies.Required(request);
+        var body = RequestBodies.Required(request, http);
         var command = new UpdateBoard(body.Title, body.RecipientName, body.RecipientEmail, Instants.ParseOptional(body.DeliverAt, "deliverAt"), body.TimeZone);
         return TypedResults.Ok(await grains.GetGrain<IBoardGrain>(id).UpdateAsync(key, command));
     }
@@ -94,7 +94,7 @@ public static class BoardsApi
     private static async Task<Ok<IReadOnlyList<InviteeView>>> InviteAsync(Guid id, InviteRequest? request, HttpRequest http, IGrainFactory grains)
     {
         var key = CapabilityKey.From(http);
-        var body = RequestBodies.Required(request);
+        var body = RequestBodies.Required(request, http);
         return TypedResults.Ok(await grains.GetGrain<IBoardGrain>(id).InviteAsync(key, body.ContributeKey ?? "", body.Emails ?? []));
     }
 
@@ -104,7 +104,7 @@ public static class BoardsApi
     private static async Task<Created<CardCreated>> AddCardAsync(Guid id, CreateCardRequest? request, HttpRequest http, IGrainFactory grains)
     {
         var key = CapabilityKey.From(http);
-        var body = RequestBodies.Required(request);
+        var body = RequestBodies.Required(request, http);
         var created = await grains.GetGrain<IBoardGrain>(id).AddCardAsync(key, new NewCard(body.AuthorName ?? "", body.Message ?? "", body.InviteToken));
         return TypedResults.Created($"/api/boards/{id}/cards/{created.CardId}", created);
     }
@@ -118,7 +118,7 @@ public static class BoardsApi
     private static async Task<Ok<CardView>> EditCardAsync(Guid id, Guid cardId, EditCardRequest? request, HttpRequest http, IGrainFactory grains)
     {
         var key = CapabilityKey.From(http);
-        var body = RequestBodies.Required(request);
+        var body = RequestBodies.Required(request, http);
         return TypedResults.Ok(await grains.GetGrain<IBoardGrain>(id).EditCardAsync(cardId, key, body.Message ?? ""));
     }
 

@@ -15,10 +15,14 @@ public static class ApiProblems
     /// <summary>Prefix of every problem <c>type</c>; the rest is the problem's code with dashes.</summary>
     public const string TypeBase = "https://kudos.example/problems/";
 
+    /// <summary>The detail of a 415 for a body that is not JSON.</summary>
+    public const string NotJsonDetail = "The request body must be JSON (Content-Type: application/json).";
+
     public static ProblemDetails FromKudos(KudosException ex)
     {
         var (status, title) = ex.Kind switch
         {
+            _ when ex.Code == "unsupported_media_type" => (StatusCodes.Status415UnsupportedMediaType, "Unsupported media type"),
             KudosErrorKind.NotFound => (StatusCodes.Status404NotFound, "Not found"),
             KudosErrorKind.Conflict => (StatusCodes.Status409Conflict, "Conflict"),
             KudosErrorKind.Forbidden => (StatusCodes.Status403Forbidden, "Sealed"),
@@ -82,7 +86,7 @@ public static class ApiProblems
         "unsupported_media_type",
         UnknownCharset(request) is { } charset
             ? $"The charset '{Truncate(charset)}' is not supported: send the JSON body as UTF-8 (Content-Type: application/json)."
-            : "The request body must be JSON (Content-Type: application/json).",
+            : NotJsonDetail,
         field: null);
 
     private static ProblemDetails MalformedJson(JsonException ex)

@@ -12,10 +12,13 @@ public static class RequestBodies
     public const long MaxBytes = 64 * 1024;
 
     /// <summary>
-    /// The bound body, or a 400 <c>empty_body</c> when none was sent or it was the JSON literal <c>null</c>. Body parameters
-    /// are declared nullable so that this answer, not the framework's, names the problem.
+    /// The bound body. When there is none (an empty body, or the JSON literal <c>null</c>): a 415 if the request did not say
+    /// it sends JSON, else a 400 <c>empty_body</c>. Body parameters are declared nullable so that these answers, not the
+    /// framework's, name the problem.
     /// </summary>
-    public static T Required<T>(T? body)
+    public static T Required<T>(T? body, HttpRequest request)
         where T : class =>
-        body ?? throw new KudosException(KudosErrorKind.Validation, "empty_body", "The request body must be a JSON object, not empty or null.");
+        body ?? throw (request.HasJsonContentType()
+            ? new KudosException(KudosErrorKind.Validation, "empty_body", "The request body must be a JSON object, not empty or null.")
+            : new KudosException(KudosErrorKind.Validation, "unsupported_media_type", ApiProblems.NotJsonDetail));
 }

@@ -131,13 +131,19 @@ public sealed partial class ApiContractTests(StackFixture fixture)
     }
 
     [Fact(Timeout = 30_000)]
-    public async Task A_body_in_an_unknown_charset_is_a_415_problem_and_a_wrong_member_type_names_the_field()
+    public async Task Binding_failures_are_the_same_problems_an_unknown_charset_a_415_and_a_wrong_member_type_names_the_field()
     {
         var ct = TestContext.Current.CancellationToken;
         using var utf7 = new HttpRequestMessage(HttpMethod.Post, "/api/boards") { Content = new ByteArrayContent("{\"title\": \"x\"}"u8.ToArray()) };
         utf7.Content.Headers.TryAddWithoutValidation("Content-Type", "application/json; charset=utf-7");
         using var utf7Response = await Stack.Http.SendAsync(utf7, ct);
         Assert.Equal("unsupported_media_type", (await Api.ProblemAsync(utf7Response, HttpStatusCode.UnsupportedMediaType, ct)).Code);
+
+        using var noBody = await Stack.Http.SendAsync(new HttpRequestMessage(HttpMethod.Post, "/api/boards"), ct);
+        Assert.Equal("unsupported_media_type", (await Api.ProblemAsync(noBody, HttpStatusCode.UnsupportedMediaType, ct)).Code);
+        using var emptyJson = new HttpRequestMessage(HttpMethod.Post, "/api/boards") { Content = new StringContent("", System.Text.Encoding.UTF8, "application/json") };
+        using var emptyJsonResponse = await Stack.Http.SendAsync(emptyJson, ct);
+        Assert.Equal("empty_body", (await Api.ProblemAsync(emptyJsonResponse, HttpStatusCode.BadRequest, ct)).Code);
 
         using var wrongType = await Stack.Http.SendAsync(
             Stack.Request(HttpMethod.Post, "/api/boards", json: new { title = "Thanks", contributorEmails = "ada@example.test" }), ct);
