@@ -199,6 +199,7 @@ echo
 echo "  Kudos is running:"
 echo "    Web client   $api_url/   (create a board here)"
 echo "    API          $api_url/api/boards  (OpenAPI: $api_url/openapi/v1.json)"
+echo "    API docs     $api_url/docs$([[ ${ApiDocs__Enabled:-} == true ]] || echo '  (served when ./run.sh is started with ApiDocs__Enabled=true)')"
 [[ -n $mail_ui ]] && echo "    Mail catcher $mail_ui   (SMTP 127.0.0.1:$smtp_port)"
 for ((i = 0; i < silos; i++)); do
   echo "    Silo $i       http://127.0.0.1:$((silo_http_port + i))/  (silo port $((silo_port + i)), gateway $((gateway_port + i)))"

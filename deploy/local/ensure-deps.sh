@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Make sure the machine has what the local stack and the tests need:
 #   PostgreSQL server binaries (Debian `postgresql`), Debian's python3 with aiosmtpd (`python3-aiosmtpd`),
-#   Chromium for the browser tests (`chromium`),
-#   and the .NET SDK. As root, missing Debian packages are installed (one `apt-get update`, then
+#   Chromium for the browser tests (`chromium`), Node.js and npm (`nodejs`, `npm`) for the API contract's tools
+#   (`npm ci` from the committed package-lock.json), and the .NET SDK. As root, missing Debian packages are installed (one `apt-get update`, then
 #   `apt-get install -y`); otherwise prints what is missing and exits non-zero. Fast when all is present.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."  # so `dotnet --version` honours global.json
@@ -20,6 +20,14 @@ fi
 # The browser tests drive Debian's Chromium headless (Playwright never downloads a browser here).
 if ! [[ -x /usr/bin/chromium ]]; then
   missing_packages+=(chromium)
+fi
+
+# The API contract's tools (openapi-typescript, Redocly CLI, TypeScript) run on Debian's Node.js.
+if ! command -v node >/dev/null; then
+  missing_packages+=(nodejs)
+fi
+if ! command -v npm >/dev/null; then
+  missing_packages+=(npm)
 fi
 
 if [[ ${#missing_packages[@]} -gt 0 ]]; then
@@ -44,4 +52,11 @@ fi
 if [[ $dotnet_version != 10.* ]]; then
   echo "ensure-deps: .NET SDK $dotnet_version found; this repository needs a 10.x SDK" >&2
   exit 1
+fi
+
+# The pinned npm tools, exactly as locked; skipped when node_modules already holds this lock file's versions.
+if ! cmp -s package-lock.json node_modules/.kudos-installed-lock; then
+  echo "ensure-deps: npm ci (API contract tools)" >&2
+  npm ci --no-audit --no-fund --loglevel=error >&2
+  cp package-lock.json node_modules/.kudos-installed-lock
 fi

@@ -1,4 +1,7 @@
+using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
 using Kudos.Api.Http;
+using Kudos.Api.OpenApi;
 using Kudos.Grains;
 using Kudos.Grains.Email;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -6,10 +9,13 @@ using Microsoft.AspNetCore.Http.HttpResults;
 namespace Kudos.Api.Admin;
 
 /// <summary>Body of <c>PUT /api/admin/suppressions/{address}</c>.</summary>
-public sealed record SuppressionRequest(SuppressionReason? Reason, string? ExpiresAt, string? Detail);
+public sealed record SuppressionRequest(
+    [property: Description("Why the address is suppressed (default Manual).")] SuppressionReason? Reason,
+    [property: RegularExpression(Instants.Pattern), Description("When the suppression ends: ISO 8601 with an offset; omit for a permanent one.")] string? ExpiresAt,
+    [property: MaxLength(AdminApi.MaxDetailLength), Description("An operator's note.")] string? Detail) : IRequestBody;
 
 /// <summary>Body of <c>POST /api/admin/held/release</c>.</summary>
-public sealed record ReleaseRequest(IReadOnlyList<string>? Ids);
+public sealed record ReleaseRequest([property: Required, MinLength(1), MaxLength(AdminApi.MaxBatch)] IReadOnlyList<string> Ids) : IRequestBody;
 
 /// <summary>The result of releasing one held message.</summary>
 public sealed record ReleaseResult(string Id, DispatchStatus? Status, string? Error);
@@ -25,24 +31,32 @@ public static class AdminApi
 
     public static IEndpointRouteBuilder MapAdminApi(this IEndpointRouteBuilder app)
     {
-        var admin = app.MapGroup("/api/admin").WithTags("Admin").AddEndpointFilter<AdminKeyFilter>();
+        var admin = app.MapGroup("/api/admin").WithTags("Admin").AddEndpointFilter<AdminKeyFilter>().AcceptsKeys(ApiKey.Admin);
 
         admin.MapGet("/dispatches/{**id}", GetDispatchAsync).WithName("GetDispatch")
-            .WithSummary("A dispatch with its envelope and every attempt (ids look like board-delivery/{boardId}).");
+            .WithSummary("A dispatch with its envelope and every attempt (ids look like board-delivery/{boardId}).")
+            .WithAdminProblems(StatusCodes.Status404NotFound);
         admin.MapDelete("/dispatches/{**id}", CancelDispatchAsync).WithName("CancelDispatch")
-            .WithSummary("Cancel a dispatch that has not started sending; 409 once it is sending or sent.");
+            .WithSummary("Cancel a dispatch that has not started sending; 409 once it is sending or sent.")
+            .WithAdminProblems(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict);
         admin.MapGet("/held", ListHeldAsync).WithName("ListHeld")
-            .WithSummary("Messages held because the recipient is not allowed yet (paged by id: after, limit ≤ 500).");
+            .WithSummary("Messages held because the recipient is not allowed yet (paged by id: after, limit ≤ 500).")
+            .WithAdminProblems(StatusCodes.Status400BadRequest);
         admin.MapPost("/held/release", ReleaseHeldAsync).WithName("ReleaseHeld")
-            .WithSummary("Send held messages now, bypassing Email:AllowedRecipients.");
+            .WithSummary("Send held messages now, bypassing Email:AllowedRecipients.")
+            .WithAdminProblems([.. ApiContract.Body]);
         admin.MapGet("/suppressions", ListSuppressionsAsync).WithName("ListSuppressions")
-            .WithSummary("Suppressed addresses (paged by address: after, limit ≤ 500).");
+            .WithSummary("Suppressed addresses (paged by address: after, limit ≤ 500).")
+            .WithAdminProblems(StatusCodes.Status400BadRequest);
         admin.MapGet("/suppressions/{address}", GetSuppressionAsync).WithName("GetSuppression")
-            .WithSummary("The active suppression of one address.");
+            .WithSummary("The active suppression of one address.")
+            .WithAdminProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound);
         admin.MapPut("/suppressions/{address}", AddSuppressionAsync).WithName("AddSuppression")
-            .WithSummary("Suppress an address: reason Bounce, Complaint, Unsubscribe or Manual; optional expiresAt.");
+            .WithSummary("Suppress an address: reason Bounce, Complaint, Unsubscribe or Manual; optional expiresAt.")
+            .WithAdminProblems([.. ApiContract.Body]);
         admin.MapDelete("/suppressions/{address}", RemoveSuppressionAsync).WithName("RemoveSuppression")
-            .WithSummary("Lift the suppression of an address.");
+            .WithSummary("Lift the suppression of an address.")
+            .WithAdminProblems(StatusCodes.Status400BadRequest);
         admin.MapAnalyticsApi();
         return app;
     }
@@ -63,9 +77,9 @@ public static class AdminApi
         return TypedResults.Ok<IReadOnlyList<DispatchView>>(views);
     }
 
-    private static async Task<Ok<IReadOnlyList<ReleaseResult>>> ReleaseHeldAsync(HttpRequest request, IGrainFactory grains, CancellationToken ct)
+    private static async Task<Ok<IReadOnlyList<ReleaseResult>>> ReleaseHeldAsync(ReleaseRequest? request, HttpRequest http, IGrainFactory grains)
     {
-        var body = await RequestBody.ReadAsync<ReleaseRequest>(request, ct);
+        var body = RequestBodies.Required(request, http);
         if (body.Ids is not { Count: > 0 and <= MaxBatch } ids)
         {
             throw KudosException.Invalid("ids", $"'ids' must list 1 to {MaxBatch} dispatch ids.");
@@ -99,9 +113,9 @@ public static class AdminApi
             ? TypedResults.Ok(view)
             : throw KudosException.NotFound("suppression");
 
-    private static async Task<Ok<SuppressionView>> AddSuppressionAsync(string address, HttpRequest request, IGrainFactory grains, CancellationToken ct)
+    private static async Task<Ok<SuppressionView>> AddSuppressionAsync(string address, SuppressionRequest? request, HttpRequest http, IGrainFactory grains)
     {
-        var body = await RequestBody.ReadAsync<SuppressionRequest>(request, ct);
+        var body = RequestBodies.Required(request, http);
         var reason = body.Reason ?? SuppressionReason.Manual;
         var expiresAt = Instants.ParseOptional(body.ExpiresAt, "expiresAt");
         if (body.Detail is { Length: > MaxDetailLength })
@@ -118,6 +132,10 @@ public static class AdminApi
         await grains.GetGrain<ISuppressionGrain>(Key(address)).RemoveAsync();
         return TypedResults.NoContent();
     }
+
+    /// <summary>Admin operations also answer 401 without the admin key.</summary>
+    internal static RouteHandlerBuilder WithAdminProblems(this RouteHandlerBuilder builder, params int[] statuses) =>
+        builder.WithProblems([StatusCodes.Status401Unauthorized, .. statuses]);
 
     private static string Key(string address) => Addresses.NormalizeValid(address, "address");
 

@@ -15,13 +15,17 @@ public static class AnalyticsApi
     public static RouteGroupBuilder MapAnalyticsApi(this RouteGroupBuilder admin)
     {
         admin.MapGet("/analytics", GetAnalyticsAsync).WithName("GetEmailAnalytics")
-            .WithSummary("Per day × email type × tenant: sent, delivered, opened, clicked, bounced, complained, failed, suppressed (from, to: yyyy-MM-dd, at most 366 days; type optional).");
+            .WithSummary("Per day × email type × tenant: sent, delivered, opened, clicked, bounced, complained, failed, suppressed (from, to: yyyy-MM-dd, at most 366 days; type optional).")
+            .WithAdminProblems(StatusCodes.Status400BadRequest);
         admin.MapGet("/email-health", GetHealthAsync).WithName("GetEmailHealth")
-            .WithSummary("Pending, sending, held, failed in 24 h, oldest pending age, last activity, average attempts, resends after unknown outcomes.");
+            .WithSummary("Pending, sending, held, failed in 24 h, oldest pending age, last activity, average attempts, resends after unknown outcomes.")
+            .WithAdminProblems();
         admin.MapGet("/webhook-events/{id}", GetWebhookEventAsync).WithName("GetWebhookEvent")
-            .WithSummary("A recorded provider event and what became of it (Applied, or Unmatched for an unknown message).");
+            .WithSummary("A recorded provider event and what became of it (Applied, or Unmatched for an unknown message).")
+            .WithAdminProblems(StatusCodes.Status404NotFound);
         admin.MapGet("/webhook-events", ListUnmatchedAsync).WithName("ListUnmatchedWebhookEvents")
-            .WithSummary("Provider events that named no known message, kept for inspection (after, limit ≤ 500).");
+            .WithSummary("Provider events that named no known message, kept for inspection (after, limit ≤ 500).")
+            .WithAdminProblems(StatusCodes.Status400BadRequest);
         return admin;
     }
 

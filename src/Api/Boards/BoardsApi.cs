@@ -1,4 +1,5 @@
 using Kudos.Api.Http;
+using Kudos.Api.OpenApi;
 using Kudos.Grains.Boards;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -15,35 +16,47 @@ public static class BoardsApi
         var boards = app.MapGroup("/api/boards").WithTags("Boards");
 
         boards.MapPost("/", CreateBoardAsync).WithName("CreateBoard")
-            .WithSummary("Create a board (a draft without deliverAt); returns the owner and contribution keys once.");
+            .WithSummary("Create a board (a draft without deliverAt); returns the owner and contribution keys once.")
+            .WithBodyProblems().Idempotent();
         boards.MapGet("/{id:guid}", GetBoardAsync).WithName("GetBoard")
-            .WithSummary("Owner: status, schedule, contributor names and card count, delivery state; no card text while sealed.");
+            .WithSummary("Owner: status, schedule, contributor names and card count, delivery state; no card text while sealed.")
+            .AcceptsKeys(ApiKey.Owner).WithProblems(StatusCodes.Status404NotFound);
         boards.MapPatch("/{id:guid}", UpdateBoardAsync).WithName("UpdateBoard")
-            .WithSummary("Owner: change title, recipient, deliverAt or timeZone before delivery (moves the delivery).");
+            .WithSummary("Owner: change title, recipient, deliverAt or timeZone before delivery (moves the delivery).")
+            .AcceptsKeys(ApiKey.Owner).WithBodyProblems(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict);
         boards.MapPost("/{id:guid}/deliver", DeliverNowAsync).WithName("DeliverBoardNow")
-            .WithSummary("Owner: unlock the board now and send the recipient's email.");
+            .WithSummary("Owner: unlock the board now and send the recipient's email.")
+            .AcceptsKeys(ApiKey.Owner).WithProblems(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict);
         boards.MapDelete("/{id:guid}", CancelBoardAsync).WithName("CancelBoard")
-            .WithSummary("Owner: cancel the board; it will never be delivered.");
+            .WithSummary("Owner: cancel the board; it will never be delivered.")
+            .AcceptsKeys(ApiKey.Owner).WithProblems(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict);
         boards.MapPost("/{id:guid}/invitations", InviteAsync).WithName("InviteContributors")
-            .WithSummary("Owner: email personal contribution links to up to 100 addresses; body {contributeKey, emails}.");
+            .WithSummary("Owner: email personal contribution links to up to 100 addresses; body {contributeKey, emails}.")
+            .AcceptsKeys(ApiKey.Owner).WithBodyProblems(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict).Idempotent();
         boards.MapGet("/{id:guid}/summary", GetSummaryAsync).WithName("GetBoardSummary")
-            .WithSummary("Contributor, owner or recipient: title, recipient name, deliverAt, status and card count.");
+            .WithSummary("Contributor, owner or recipient: title, recipient name, deliverAt, status and card count.")
+            .AcceptsKeys(ApiKey.Contribute, ApiKey.Owner, ApiKey.Recipient).WithProblems(StatusCodes.Status404NotFound);
         boards.MapPost("/{id:guid}/cards", AddCardAsync).WithName("AddCard")
-            .WithSummary("Contributor: post a sealed card; returns its key once.");
+            .WithSummary("Contributor: post a sealed card; returns its key once.")
+            .AcceptsKeys(ApiKey.Contribute).WithBodyProblems(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict).Idempotent();
         boards.MapGet("/{id:guid}/cards", GetCardsAsync).WithName("GetCards")
-            .WithSummary("Recipient, owner or contributor: every card, after delivery only (403 while sealed).");
+            .WithSummary("Recipient, owner or contributor: every card, after delivery only (403 while sealed).")
+            .AcceptsKeys(ApiKey.Recipient, ApiKey.Owner, ApiKey.Contribute).WithProblems(StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound);
         boards.MapGet("/{id:guid}/cards/{cardId:guid}", GetCardAsync).WithName("GetCard")
-            .WithSummary("Author: read one's own card with its key.");
+            .WithSummary("Author: read one's own card with its key.")
+            .AcceptsKeys(ApiKey.Card).WithProblems(StatusCodes.Status404NotFound);
         boards.MapPut("/{id:guid}/cards/{cardId:guid}", EditCardAsync).WithName("EditCard")
-            .WithSummary("Author: change one's own card before delivery.");
+            .WithSummary("Author: change one's own card before delivery.")
+            .AcceptsKeys(ApiKey.Card).WithBodyProblems(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict);
         boards.MapDelete("/{id:guid}/cards/{cardId:guid}", RemoveCardAsync).WithName("RemoveCard")
-            .WithSummary("Author (card key) or owner (owner key): remove a card before delivery.");
+            .WithSummary("Author (card key) or owner (owner key): remove a card before delivery.")
+            .AcceptsKeys(ApiKey.Card, ApiKey.Owner).WithProblems(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict);
         return app;
     }
 
-    private static async Task<Created<BoardCreated>> CreateBoardAsync(HttpRequest request, IGrainFactory grains, Idempotency idempotency, CancellationToken ct)
+    private static async Task<Created<BoardCreated>> CreateBoardAsync(CreateBoardRequest? request, HttpRequest http, IGrainFactory grains, Idempotency idempotency)
     {
-        var body = await RequestBody.ReadAsync<CreateBoardRequest>(request, ct);
+        var body = RequestBodies.Required(request, http);
         var command = new CreateBoard(
             body.Title ?? "",
             body.RecipientName ?? "",
@@ -53,7 +66,7 @@ public static class BoardsApi
             Instants.ParseOptional(body.DeliverAt, "deliverAt"),
             body.TimeZone,
             body.ContributorEmails);
-        var retry = await idempotency.ReadAsync(request, "POST /api/boards", command, keyCount: 2);
+        var retry = await idempotency.ReadAsync(http, "POST /api/boards", command, keyCount: 2);
         var id = retry is null ? Guid.NewGuid() : Idempotency.BoardId(retry);
         var created = await grains.GetGrain<IBoardGrain>(id).CreateAsync(command, retry);
         return TypedResults.Created($"/api/boards/{id}", created);
@@ -62,10 +75,10 @@ public static class BoardsApi
     private static async Task<Ok<BoardOwnerView>> GetBoardAsync(Guid id, HttpRequest request, IGrainFactory grains) =>
         TypedResults.Ok(await grains.GetGrain<IBoardGrain>(id).GetOwnerViewAsync(CapabilityKey.From(request)));
 
-    private static async Task<Ok<BoardOwnerView>> UpdateBoardAsync(Guid id, HttpRequest request, IGrainFactory grains, CancellationToken ct)
+    private static async Task<Ok<BoardOwnerView>> UpdateBoardAsync(Guid id, UpdateBoardRequest? request, HttpRequest http, IGrainFactory grains)
     {
-        var key = CapabilityKey.From(request);
-        var body = await RequestBody.ReadAsync<UpdateBoardRequest>(request, ct);
+        var key = CapabilityKey.From(http);
+        var body = RequestBodies.Required(request, http);
         var command = new UpdateBoard(body.Title, body.RecipientName, body.RecipientEmail, Instants.ParseOptional(body.DeliverAt, "deliverAt"), body.TimeZone);
         return TypedResults.Ok(await grains.GetGrain<IBoardGrain>(id).UpdateAsync(key, command));
     }
@@ -79,24 +92,24 @@ public static class BoardsApi
         return TypedResults.NoContent();
     }
 
-    private static async Task<Ok<IReadOnlyList<InviteeView>>> InviteAsync(Guid id, HttpRequest request, IGrainFactory grains, Idempotency idempotency, CancellationToken ct)
+    private static async Task<Ok<IReadOnlyList<InviteeView>>> InviteAsync(Guid id, InviteRequest? request, HttpRequest http, IGrainFactory grains, Idempotency idempotency)
     {
-        var key = CapabilityKey.From(request);
-        var body = await RequestBody.ReadAsync<InviteRequest>(request, ct);
+        var key = CapabilityKey.From(http);
+        var body = RequestBodies.Required(request, http);
         var (contributeKey, emails) = (body.ContributeKey ?? "", body.Emails ?? []);
-        var retry = await idempotency.ReadAsync(request, $"POST /api/boards/{id:N}/invitations", new { contributeKey, emails }, keyCount: 0);
+        var retry = await idempotency.ReadAsync(http, $"POST /api/boards/{id:N}/invitations", new { contributeKey, emails }, keyCount: 0);
         return TypedResults.Ok(await grains.GetGrain<IBoardGrain>(id).InviteAsync(key, contributeKey, emails, retry));
     }
 
     private static async Task<Ok<BoardSummary>> GetSummaryAsync(Guid id, HttpRequest request, IGrainFactory grains) =>
         TypedResults.Ok(await grains.GetGrain<IBoardGrain>(id).GetSummaryAsync(CapabilityKey.From(request)));
 
-    private static async Task<Created<CardCreated>> AddCardAsync(Guid id, HttpRequest request, IGrainFactory grains, Idempotency idempotency, CancellationToken ct)
+    private static async Task<Created<CardCreated>> AddCardAsync(Guid id, CreateCardRequest? request, HttpRequest http, IGrainFactory grains, Idempotency idempotency)
     {
-        var key = CapabilityKey.From(request);
-        var body = await RequestBody.ReadAsync<CreateCardRequest>(request, ct);
+        var key = CapabilityKey.From(http);
+        var body = RequestBodies.Required(request, http);
         var card = new NewCard(body.AuthorName ?? "", body.Message ?? "", body.InviteToken);
-        var retry = await idempotency.ReadAsync(request, $"POST /api/boards/{id:N}/cards", card, keyCount: 1);
+        var retry = await idempotency.ReadAsync(http, $"POST /api/boards/{id:N}/cards", card, keyCount: 1);
         var created = await grains.GetGrain<IBoardGrain>(id).AddCardAsync(key, card, retry);
         return TypedResults.Created($"/api/boards/{id}/cards/{created.CardId}", created);
     }
@@ -107,10 +120,10 @@ public static class BoardsApi
     private static async Task<Ok<CardView>> GetCardAsync(Guid id, Guid cardId, HttpRequest request, IGrainFactory grains) =>
         TypedResults.Ok(await grains.GetGrain<IBoardGrain>(id).GetCardAsync(cardId, CapabilityKey.From(request)));
 
-    private static async Task<Ok<CardView>> EditCardAsync(Guid id, Guid cardId, HttpRequest request, IGrainFactory grains, CancellationToken ct)
+    private static async Task<Ok<CardView>> EditCardAsync(Guid id, Guid cardId, EditCardRequest? request, HttpRequest http, IGrainFactory grains)
     {
-        var key = CapabilityKey.From(request);
-        var body = await RequestBody.ReadAsync<EditCardRequest>(request, ct);
+        var key = CapabilityKey.From(http);
+        var body = RequestBodies.Required(request, http);
         return TypedResults.Ok(await grains.GetGrain<IBoardGrain>(id).EditCardAsync(cardId, key, body.Message ?? ""));
     }
 

@@ -15,9 +15,13 @@ public static class UnsubscribeApi
     public static IEndpointRouteBuilder MapUnsubscribe(this IEndpointRouteBuilder app)
     {
         app.MapGet("/u/{id:guid}/{token}", ShowPage).WithName("UnsubscribePage").WithTags("Unsubscribe")
-            .WithSummary("A page with an unsubscribe button; changes nothing.");
+            .WithSummary("A page with an unsubscribe button; changes nothing.")
+            .Produces(StatusCodes.Status200OK, contentType: "text/html")
+            .ProducesProblem(StatusCodes.Status404NotFound);
         app.MapPost("/u/{id:guid}/{token}", UnsubscribeAsync).WithName("Unsubscribe").WithTags("Unsubscribe")
             .WithSummary("One-click unsubscribe (RFC 8058) from this board's invitations and reminders.")
+            .Produces(StatusCodes.Status200OK, contentType: "text/html")
+            .Produces(StatusCodes.Status404NotFound, contentType: "text/html")
             .DisableAntiforgery();
         return app;
     }

@@ -3,6 +3,7 @@ using Kudos.Api.Admin;
 using Kudos.Api.Boards;
 using Kudos.Api.Health;
 using Kudos.Api.Http;
+using Kudos.Api.OpenApi;
 using Kudos.Api.Webhooks;
 using Kudos.ServiceDefaults.Dashboard;
 using Kudos.ServiceDefaults.Health;
@@ -24,22 +25,21 @@ public static class ApiHostingExtensions
             throw new InvalidOperationException("ConnectionStrings:Kudos is required (the PostgreSQL database holding the cluster's membership table).");
         }
 
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = RequestBody.MaxBytes);
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = RequestBodies.MaxBytes);
         builder.Services.ConfigureHttpJsonOptions(json =>
         {
             json.SerializerOptions.Converters.Add(new JsonStringEnumConverter());
             json.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
+            // Numbers are JSON numbers: the web defaults would also read "5" as 5, and the document would say integer | string.
+            json.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
         });
+        // Binding failures (malformed JSON, wrong media type) reach the exception handler as exceptions naming the cause,
+        // instead of a bare 400 (the default outside Development).
+        builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
         builder.Services.AddProblemDetails(problems => problems.CustomizeProblemDetails = context =>
-        {
-            // Problems the framework writes itself (unmatched route, wrong method) still get a detail that helps.
-            context.ProblemDetails.Detail ??= context.ProblemDetails.Status switch
-            {
-                StatusCodes.Status404NotFound => $"Nothing at {context.HttpContext.Request.Path}: check the id (a GUID) and the path.",
-                StatusCodes.Status405MethodNotAllowed => $"{context.HttpContext.Request.Method} is not allowed on {context.HttpContext.Request.Path}.",
-                _ => "The request could not be processed as sent.",
-            };
-        });
+            // Problems the framework writes by status alone (unmatched route, wrong method, a body over the limit) still
+            // get a detail that helps.
+            ApiProblems.CompleteStatusOnly(context.ProblemDetails, context.HttpContext));
         builder.Services.AddExceptionHandler<KudosExceptionHandler>();
         if (configuration[Idempotency.SecretKey] is { Length: > 0 } secret
             && !(Convert.TryFromBase64String(secret, new byte[secret.Length], out var length) && length >= 32))
@@ -55,7 +55,7 @@ public static class ApiHostingExtensions
         builder.Services.Configure<Orleans.Serialization.ExceptionSerializationOptions>(o => o.SupportedNamespacePrefixes.Add("Npgsql"));
         // Part of /health/ready: Degraded (still serving) while the email backlog is an incident.
         builder.Services.AddHealthChecks().AddCheck<EmailBacklogHealthCheck>("email-backlog", tags: [HealthEndpoints.ReadyTag], timeout: TimeSpan.FromSeconds(5));
-        builder.Services.AddOpenApi();
+        builder.Services.AddKudosOpenApi();
         builder.Services.AddKudosHealth<ClusterClientHealthCheck>(connectionString);
         builder.Services.AddKudosDashboardAccess(configuration);
         builder.AddKudosTelemetry("kudos-api");
@@ -83,7 +83,7 @@ public static class ApiHostingExtensions
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.MapWebClient();
-        app.MapOpenApi();
+        app.MapKudosOpenApi();
         app.MapKudosHealth();
         app.MapKudosMetrics();
         app.MapKudosDashboard();

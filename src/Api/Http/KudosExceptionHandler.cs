@@ -5,8 +5,9 @@ using Microsoft.AspNetCore.Mvc;
 namespace Kudos.Api.Http;
 
 /// <summary>
-/// Turns every exception into RFC 9457 problem details: caller mistakes from the grains keep their code and detail;
-/// an unreachable cluster is a 503; anything else is a 500 without internals (the log has them).
+/// Turns every exception into RFC 9457 problem details: caller mistakes from the grains keep their code and detail; what
+/// the framework found wrong while binding a request (JSON, media type, size) is a 4xx naming it; an unreachable cluster is
+/// a 503; anything else is a 500 without internals (the log has them).
 /// </summary>
 public sealed partial class KudosExceptionHandler(IProblemDetailsService problems, ILogger<KudosExceptionHandler> logger) : IExceptionHandler
 {
@@ -14,8 +15,7 @@ public sealed partial class KudosExceptionHandler(IProblemDetailsService problem
     {
         var problem = (exception is OrleansException { InnerException: System.Data.Common.DbException } ? exception.InnerException : exception) switch
         {
-            KudosException ex => FromKudos(ex),
-            BadHttpRequestException ex => new ProblemDetails { Status = ex.StatusCode, Title = "Bad request", Detail = "The request could not be read." },
+            KudosException ex => ApiProblems.FromKudos(ex),
             SiloUnavailableException or OrleansMessageRejectionException or Orleans.Runtime.Messaging.ConnectionFailedException or GatewayTooBusyException
                 or TimeoutException or System.Data.Common.DbException => new ProblemDetails
                 {
@@ -23,7 +23,7 @@ public sealed partial class KudosExceptionHandler(IProblemDetailsService problem
                     Title = "Service unavailable",
                     Detail = "The board service is temporarily unreachable; nothing was changed. Try again shortly.",
                 },
-            _ => null,
+            var other => ApiProblems.FromRequestReading(other, httpContext.Request),
         };
 
         if (problem is null)
@@ -38,29 +38,6 @@ public sealed partial class KudosExceptionHandler(IProblemDetailsService problem
 
         httpContext.Response.StatusCode = problem.Status!.Value;
         return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = problem, Exception = exception });
-    }
-
-    private static ProblemDetails FromKudos(KudosException ex)
-    {
-        var (status, title) = ex.Kind switch
-        {
-            KudosErrorKind.NotFound => (StatusCodes.Status404NotFound, "Not found"),
-            KudosErrorKind.Conflict => (StatusCodes.Status409Conflict, "Conflict"),
-            KudosErrorKind.Forbidden => (StatusCodes.Status403Forbidden, "Sealed"),
-            KudosErrorKind.Unavailable => (StatusCodes.Status503ServiceUnavailable, "Service unavailable"),
-            KudosErrorKind.Unprocessable => (StatusCodes.Status422UnprocessableEntity, "Unprocessable request"),
-            _ when ex.Code == "body_too_large" => (StatusCodes.Status413PayloadTooLarge, "Request body too large"),
-            _ when ex.Code == "unsupported_media_type" => (StatusCodes.Status415UnsupportedMediaType, "Unsupported media type"),
-            _ => (StatusCodes.Status400BadRequest, "Invalid request"),
-        };
-        var problem = new ProblemDetails { Status = status, Title = title, Detail = ex.Detail, Type = $"https://kudos.example/problems/{ex.Code.Replace('_', '-')}" };
-        problem.Extensions["code"] = ex.Code;
-        if (ex.Field is not null)
-        {
-            problem.Extensions["errors"] = new Dictionary<string, string[]> { [ex.Field] = [ex.Detail] };
-        }
-
-        return problem;
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled error on {Method} {Path}")]

@@ -12,6 +12,7 @@ let view: OwnerView | null = null;
 let refreshTimer: number | undefined;
 
 const statusText: Record<OwnerView["status"], string> = {
+    None: "Not created",
     Draft: "Draft: no delivery time yet",
     Scheduled: "Scheduled and sealed",
     Delivered: "Delivered",
@@ -19,6 +20,7 @@ const statusText: Record<OwnerView["status"], string> = {
 };
 
 const deliveryText: Record<DispatchStatus, string> = {
+    None: "Not prepared yet",
     Pending: "Waiting to be sent",
     Sending: "Being sent",
     Sent: "Sent",
@@ -32,6 +34,7 @@ const deliveryText: Record<DispatchStatus, string> = {
 };
 
 const deliveryTone: Record<DispatchStatus, string> = {
+    None: "wait",
     Pending: "wait",
     Sending: "wait",
     Sent: "ok",

@@ -1,13 +1,40 @@
+using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
 using System.Text.Json;
+using System.Text.Json.Serialization;
+using Kudos.Api.OpenApi;
 using Kudos.Grains;
 using Kudos.Grains.Email;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
+using Microsoft.OpenApi;
 
 namespace Kudos.Api.Webhooks;
 
 /// <summary>The answer to a provider: whether the event was new.</summary>
 public sealed record WebhookReceipt(string Id, bool Duplicate);
+
+/// <summary>
+/// A provider's event as Resend sends it: what the endpoint reads from the body. The body is read as raw bytes (the
+/// signature covers them) and parsed after the check; this type documents it.
+/// </summary>
+public sealed record EmailEventBody(
+    [property: Required, Description("email.sent, email.delivered, email.delivery_delayed, email.bounced, email.complained, email.opened or email.clicked; other types are recorded and ignored.")] string Type,
+    [property: JsonPropertyName("created_at"), Description("When the provider saw the event.")] DateTimeOffset? CreatedAt,
+    [property: Required] EmailEventData Data) : IRequestBody;
+
+/// <summary>The <c>data</c> member of a provider event.</summary>
+public sealed record EmailEventData(
+    [property: JsonPropertyName("email_id"), Description("The provider's message id, as named in the SMTP server's acceptance reply.")] string? EmailId,
+    IReadOnlyList<string>? To,
+    EmailEventBounce? Bounce,
+    EmailEventClick? Click) : IRequestBody;
+
+/// <summary>The bounce of an <c>email.bounced</c> event.</summary>
+public sealed record EmailEventBounce([property: Description("Permanent (hard) or Transient (soft).")] string? Type, string? Message) : IRequestBody;
+
+/// <summary>The click of an <c>email.clicked</c> event.</summary>
+public sealed record EmailEventClick(string? Link) : IRequestBody;
 
 /// <summary>
 /// <c>POST /api/webhooks/email-events</c>: signed provider events (Standard Webhooks / Svix, as Resend sends them). The
@@ -19,9 +46,35 @@ public static class WebhooksApi
     public static IEndpointRouteBuilder MapWebhooksApi(this IEndpointRouteBuilder app)
     {
         app.MapPost("/api/webhooks/email-events", ReceiveAsync).WithName("ReceiveEmailEvent").WithTags("Webhooks")
-            .WithSummary("Signed provider events: email.sent, delivered, delivery_delayed, bounced, complained, opened, clicked.");
+            .WithSummary("Signed provider events: email.sent, delivered, delivery_delayed, bounced, complained, opened, clicked.")
+            .WithDescription("Standard Webhooks / Svix signatures: the `webhook-*` headers (or their `svix-*` aliases) sign the raw body with a secret of `Webhooks:EmailEvents:Secrets`.")
+            .Accepts<EmailEventBody>("application/json")
+            .WithProblems(StatusCodes.Status400BadRequest, StatusCodes.Status401Unauthorized, StatusCodes.Status413PayloadTooLarge)
+            .AddOpenApiOperationTransformer((operation, _, _) =>
+            {
+                operation.Parameters ??= [];
+                foreach (var (name, description) in SignatureHeaders)
+                {
+                    operation.Parameters.Add(new OpenApiParameter
+                    {
+                        Name = name,
+                        In = ParameterLocation.Header,
+                        Description = description + $" (or `svix-{name["webhook-".Length..]}`).",
+                        Schema = new OpenApiSchema { Type = JsonSchemaType.String },
+                    });
+                }
+
+                return Task.CompletedTask;
+            });
         return app;
     }
+
+    private static readonly (string Name, string Description)[] SignatureHeaders =
+    [
+        ("webhook-id", "The event's id; each is applied once"),
+        ("webhook-timestamp", "Unix seconds; refused when more than Webhooks:EmailEvents:Tolerance away from now"),
+        ("webhook-signature", "Space-separated `v1,<base64 HMAC-SHA256>` signatures of `{id}.{timestamp}.{body}`"),
+    ];
 
     private static async Task<Results<Ok<WebhookReceipt>, ProblemHttpResult>> ReceiveAsync(
         HttpRequest request, IGrainFactory grains, IOptions<EmailEventsWebhookOptions> options, TimeProvider time, CancellationToken ct)
@@ -48,16 +101,9 @@ public static class WebhooksApi
 
     private static async Task<byte[]> ReadBodyAsync(HttpRequest request, CancellationToken ct)
     {
+        // Over the body limit, Kestrel throws BadHttpRequestException (413), which the exception handler answers.
         using var buffer = new MemoryStream();
-        try
-        {
-            await request.Body.CopyToAsync(buffer, ct);
-        }
-        catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
-        {
-            throw new KudosException(KudosErrorKind.Validation, "body_too_large", "The event is larger than the 64 KB limit.");
-        }
-
+        await request.Body.CopyToAsync(buffer, ct);
         return buffer.ToArray();
     }
 

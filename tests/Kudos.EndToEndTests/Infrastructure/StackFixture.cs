@@ -23,6 +23,7 @@ public sealed class StackFixture : IAsyncLifetime
     private static readonly Dictionary<string, string> Settings = new()
     {
         ["Admin__Key"] = AdminKey,
+        ["ApiDocs__Enabled"] = "true",
         ["Email__AllowedRecipients__0"] = AllowedDomain,
         ["Email__AllowedRecipients__1"] = "@kudos.test",
         ["Email__UnsubscribeMailbox"] = "unsubscribe@kudos.test",
