@@ -20,13 +20,14 @@ public static class OpenApiSetup
     /// <summary>Configuration key: serve <c>/docs</c> (default: in Development only).</summary>
     public const string DocsEnabledKey = "ApiDocs:Enabled";
 
-    private static readonly Dictionary<string, string> Tags = new()
-    {
-        ["Boards"] = "Boards and their cards: the owner's, contributors' and recipient's operations, each with its capability key.",
-        ["Admin"] = "Operators: dispatches, held messages, suppressions, analytics and email health (admin key).",
-        ["Webhooks"] = "Signed events from the email provider.",
-        ["Unsubscribe"] = "RFC 8058 one-click unsubscribe links from invitation and reminder emails (HTML pages).",
-    };
+    /// <summary>The tags in the order the docs list them, with their descriptions.</summary>
+    private static readonly (string Name, string Description)[] Tags =
+    [
+        ("Boards", "Boards and their cards: the owner's, contributors' and recipient's operations, each with its capability key."),
+        ("Admin", "Operators: dispatches, held messages, suppressions, analytics and email health (admin key)."),
+        ("Webhooks", "Signed events from the email provider."),
+        ("Unsubscribe", "RFC 8058 one-click unsubscribe links from invitation and reminder emails (HTML pages)."),
+    ];
 
     public static IServiceCollection AddKudosOpenApi(this IServiceCollection services) => services.AddOpenApi(options =>
     {
@@ -43,10 +44,17 @@ public static class OpenApiSetup
             };
             // Relative: clients call the host they fetched the document from (the default would name this request's address).
             document.Servers = [new OpenApiServer { Url = "/", Description = "The host serving this document." }];
-            foreach (var tag in document.Tags ?? Enumerable.Empty<OpenApiTag>())
+            // Known tags in their order with their descriptions, then any others as the framework found them.
+            var tags = (document.Tags ?? Enumerable.Empty<OpenApiTag>())
+                .Select(tag => (Tag: tag, Index: Array.FindIndex(Tags, known => known.Name == tag.Name)))
+                .OrderBy(t => t.Index < 0 ? Tags.Length : t.Index)
+                .ToList();
+            foreach (var (tag, index) in tags)
             {
-                tag.Description ??= tag.Name is { } name ? Tags.GetValueOrDefault(name) : null;
+                tag.Description ??= index < 0 ? null : Tags[index].Description;
             }
+
+            document.Tags = new HashSet<OpenApiTag>(tags.Select(t => t.Tag));
 
             document.Components ??= new OpenApiComponents();
             document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
@@ -145,8 +153,18 @@ public static class OpenApiSetup
         app.MapOpenApi();
         if (app.Configuration.GetValue(DocsEnabledKey, app.Environment.IsDevelopment()))
         {
-            // The reference's scripts are served from the package itself; no fonts from a CDN either.
-            app.MapScalarApiReference("/docs", options => options.WithTitle("Kudos API").DisableDefaultFonts());
+            // Everything from this server: the reference's scripts come from the package, and its fonts (a CDN), AI chat,
+            // MCP, telemetry and hosted developer tools (other services) are off.
+            app.MapScalarApiReference("/docs", options => options
+                .WithTitle("Kudos API")
+                .DisableDefaultFonts()
+                .DisableAgent()
+                .DisableMcp()
+                .DisableTelemetry()
+                .HideDeveloperTools()
+                .WithDotNetFlag(false)
+                .AddPreferredSecuritySchemes([BearerScheme])
+                .ShowOperationId());
         }
 
         return app;
