@@ -168,6 +168,8 @@ fi
 export Email__From=${Email__From:-kudos@localhost}
 export Kudos__PublicBaseUrl=${Kudos__PublicBaseUrl:-$api_url}
 export Orleans__ClusterId=kudos-local Orleans__ServiceId=kudos
+# The interactive API docs (/docs) are for the developer running this: on by default here, opt-in elsewhere.
+export ApiDocs__Enabled=${ApiDocs__Enabled:-true}
 # The Orleans dashboard (/dashboard/ on the API and each silo) is served only with a password.
 if [[ -n "${KUDOS_DASHBOARD_PASSWORD:-}" ]]; then
   export Dashboard__User=${Dashboard__User:-admin} Dashboard__Password=$KUDOS_DASHBOARD_PASSWORD
@@ -199,7 +201,7 @@ echo
 echo "  Kudos is running:"
 echo "    Web client   $api_url/   (create a board here)"
 echo "    API          $api_url/api/boards  (OpenAPI: $api_url/openapi/v1.json)"
-echo "    API docs     $api_url/docs$([[ ${ApiDocs__Enabled:-} == true ]] || echo '  (served when ./run.sh is started with ApiDocs__Enabled=true)')"
+echo "    API docs     $api_url/docs  (interactive; ApiDocs__Enabled=false turns it off)"
 [[ -n $mail_ui ]] && echo "    Mail catcher $mail_ui   (SMTP 127.0.0.1:$smtp_port)"
 for ((i = 0; i < silos; i++)); do
   echo "    Silo $i       http://127.0.0.1:$((silo_http_port + i))/  (silo port $((silo_port + i)), gateway $((gateway_port + i)))"

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.RegularExpressions;
 using Kudos.ClusterTests.Infrastructure;
 using Kudos.Testing;
@@ -8,10 +9,10 @@ using YamlDotNet.Serialization;
 namespace Kudos.ClusterTests;
 
 /// <summary>
-/// No Docker engine or Kubernetes runs on the project's machines, so deploy/ is checked statically: every compose and
-/// manifest file parses, the images start the programs the solution builds, and every configuration name they set is
-/// a key the code binds (found by reflection on the built silo and API) — and the keys a deployment cannot do without
-/// are set.
+/// deploy/ checked without running it (tests/Kudos.ContainerTests builds and runs the compose stack for real): every
+/// compose and manifest file parses, the Kubernetes manifests are valid against the Kubernetes API schemas, the images
+/// start the programs the solution builds, and every configuration name they set is a key the code binds (found by
+/// reflection on the built silo and API) — and the keys a deployment cannot do without are set.
 /// </summary>
 public sealed partial class DeploymentTests(ITestOutputHelper output)
 {
@@ -66,10 +67,19 @@ public sealed partial class DeploymentTests(ITestOutputHelper output)
             AssertRequired(name, environment.Keys, isSilo);
         }
 
-        // One cluster: the same ids everywhere, a distinct advertised address per silo.
+        // One cluster: the same ids everywhere, a distinct advertised address per silo: its own host name, which the
+        // compose network resolves to the container's address.
         var all = silos.Concat(apis).Select(s => Environment(Map(s.Value))).ToList();
         Assert.Single(all.Select(e => e["Orleans__ClusterId"]).Distinct());
         Assert.Equal(silos.Count, silos.Select(s => Environment(Map(s.Value))["Orleans__AdvertisedAddress"]).Distinct().Count());
+        foreach (var (name, service) in silos)
+        {
+            Assert.Equal(Map(service)["hostname"], Environment(Map(service))["Orleans__AdvertisedAddress"]);
+        }
+
+        // Published ports can be moved (the tests publish on free ones); the defaults are the documented 8080 and 8025.
+        Assert.Equal("${KUDOS_API_PUBLISH:-8080}:8080", Assert.Single(List(Map(services["api"])["ports"])));
+        Assert.Equal("${KUDOS_MAIL_PUBLISH:-8025}:8025", Assert.Single(List(Map(services["mail"])["ports"])));
 
         // The schema is applied by PostgreSQL's init step from the project's scripts.
         var volumes = List(Map(services["postgres"])["volumes"]).Select(v => v.ToString()!).ToList();
@@ -132,6 +142,83 @@ public sealed partial class DeploymentTests(ITestOutputHelper output)
         }
     }
 
+    [Fact(Timeout = 300_000)]
+    public async Task The_kubernetes_manifests_are_valid_against_the_kubernetes_api_schemas()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var validator = Path.Combine(Deploy, "k8s", "validate");
+        if (!Directory.Exists(Path.Combine(validator, "node_modules", "kubernetes-models")))
+        {
+            var install = await RunAsync("npm", ["ci", "--no-audit", "--no-fund", "--loglevel=error"], validator, ct);
+            Assert.True(install.ExitCode == 0, $"npm ci in deploy/k8s/validate failed:\n{install.Output}");
+        }
+
+        var manifests = Directory.EnumerateFiles(Path.Combine(Deploy, "k8s"), "*.yaml").Order().ToList();
+        var result = await RunAsync("node", ["validate.mjs", .. manifests], validator, ct);
+        output.WriteLine(result.Output);
+        Assert.True(result.ExitCode == 0, $"deploy/k8s does not validate against the Kubernetes schemas:\n{result.Output}");
+        var documents = manifests.Sum(m => LoadAll(m).Count());
+        Assert.Equal(documents, result.Output.Split('\n').Count(l => l.StartsWith("ok ", StringComparison.Ordinal)));
+
+        // The validator refuses what the API server would: a wrong type and a value outside an enumeration.
+        var broken = Path.Combine(Path.GetTempPath(), $"kudos-broken-{Guid.NewGuid():N}.yaml");
+        await File.WriteAllTextAsync(broken, (await File.ReadAllTextAsync(Path.Combine(Deploy, "k8s", "silo.yaml"), ct))
+            .Replace("replicas: 2", "replicas: two", StringComparison.Ordinal)
+            .Replace("type: RollingUpdate", "type: Rolling", StringComparison.Ordinal), ct);
+        try
+        {
+            var refused = await RunAsync("node", ["validate.mjs", broken], validator, ct);
+            Assert.Equal(1, refused.ExitCode);
+            Assert.Contains("/spec/replicas must be integer", refused.Output, StringComparison.Ordinal);
+            Assert.Contains("/spec/strategy/type must be equal to one of the allowed values", refused.Output, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(broken);
+        }
+    }
+
+    [Fact]
+    public void The_kubernetes_workloads_have_resources_a_disruption_budget_and_a_read_only_root()
+    {
+        var documents = Directory.EnumerateFiles(Path.Combine(Deploy, "k8s"), "*.yaml").Order().SelectMany(LoadAll).Select(Map).ToList();
+        var budgets = documents.Where(d => d["kind"].Equals("PodDisruptionBudget")).Select(d => Map(d["spec"])).ToList();
+        foreach (var deployment in documents.Where(d => d["kind"].Equals("Deployment")))
+        {
+            var name = Map(deployment["metadata"])["name"].ToString()!;
+            var spec = Map(deployment["spec"]);
+            var labels = Map(Map(spec["selector"])["matchLabels"]);
+            var budget = Assert.Single(budgets, b => Map(Map(b["selector"])["matchLabels"]).OrderBy(kv => kv.Key).SequenceEqual(labels.OrderBy(kv => kv.Key)));
+            // The budget lets a drain proceed (never blocks it) and keeps one pod serving.
+            var replicas = int.Parse(spec["replicas"].ToString()!, System.Globalization.CultureInfo.InvariantCulture);
+            var allowed = budget.TryGetValue("maxUnavailable", out var max) ? int.Parse(max.ToString()!, System.Globalization.CultureInfo.InvariantCulture)
+                : replicas - int.Parse(budget["minAvailable"].ToString()!, System.Globalization.CultureInfo.InvariantCulture);
+            Assert.True(allowed >= 1 && allowed < replicas, $"{name}: the disruption budget allows {allowed} of {replicas} pods down.");
+
+            var pod = Map(Map(spec["template"])["spec"]);
+            var container = Map(Assert.Single(List(pod["containers"])));
+            var resources = Map(container["resources"]);
+            var requests = Map(resources["requests"]);
+            var limits = Map(resources["limits"]);
+            foreach (var resource in new[] { "cpu", "memory" })
+            {
+                Assert.True(requests.ContainsKey(resource) && limits.ContainsKey(resource), $"{name}: {resource} request and limit are required.");
+                Assert.True(Quantity(requests[resource]) <= Quantity(limits[resource]), $"{name}: the {resource} request exceeds its limit.");
+            }
+
+            // Memory measured in BENCHMARKS.md and by the container tier: a silo 158 MB empty, 322 MB with 10k boards,
+            // 721 MB with 100k; the API ~116 MB.
+            var (request, limit) = name == "kudos-silo" ? (322e6, 721e6) : (116e6, 256e6);
+            Assert.True(Quantity(requests["memory"]) >= request && Quantity(limits["memory"]) >= limit, $"{name}: memory below what was measured.");
+
+            var security = Map(container["securityContext"]);
+            Assert.Equal("True", security["readOnlyRootFilesystem"].ToString(), ignoreCase: true);
+            Assert.Equal("True", security["runAsNonRoot"].ToString(), ignoreCase: true);
+            var tmp = Map(Assert.Single(List(container["volumeMounts"]), m => Map(m)["mountPath"].Equals("/tmp")));
+            Assert.Contains(List(pod["volumes"]).Select(Map), v => v["name"].Equals(tmp["name"]) && v.ContainsKey("emptyDir"));
+        }
+    }
+
     [Theory]
     [InlineData("silo.Dockerfile", "src/Silo/Kudos.Silo.csproj", "Kudos.Silo")]
     [InlineData("api.Dockerfile", "src/Api/Kudos.Api.csproj", "Kudos.Api")]
@@ -158,10 +245,43 @@ public sealed partial class DeploymentTests(ITestOutputHelper output)
             }
         }
 
+        // Official images by default, replaceable (local base images where no registry is reachable); a non-root user,
+        // a HEALTHCHECK on the liveness endpoint and OCI labels.
+        Assert.Contains("ARG SDK_IMAGE=mcr.microsoft.com/dotnet/sdk:10.0", text, StringComparison.Ordinal);
+        Assert.Contains("ARG RUNTIME_IMAGE=mcr.microsoft.com/dotnet/aspnet:10.0", text, StringComparison.Ordinal);
+        Assert.Contains("USER $APP_UID", text, StringComparison.Ordinal);
+        Assert.Matches(@"HEALTHCHECK .*\n.*/health/live", text);
+        Assert.Contains($"org.opencontainers.image.title=\"{assembly.ToLowerInvariant().Replace('.', '-')}\"", text, StringComparison.Ordinal);
+
         foreach (Match env in EnvName().Matches(text))
         {
             AssertKnown(file, [env.Groups[1].Value], assembly == "Kudos.Silo" ? SiloKeys.Value : ApiKeys.Value);
         }
+    }
+
+    /// <summary>A Kubernetes quantity (<c>250m</c>, <c>1</c>, <c>384Mi</c>, <c>1Gi</c>) as a number.</summary>
+    private static double Quantity(object value)
+    {
+        var text = value.ToString()!;
+        (string Suffix, double Factor)[] units = [("Ki", 1024), ("Mi", 1024 * 1024), ("Gi", 1024 * 1024 * 1024), ("m", 0.001)];
+        var unit = units.FirstOrDefault(u => text.EndsWith(u.Suffix, StringComparison.Ordinal));
+        var number = unit.Suffix is null ? text : text[..^unit.Suffix.Length];
+        return double.Parse(number, System.Globalization.CultureInfo.InvariantCulture) * (unit.Suffix is null ? 1 : unit.Factor);
+    }
+
+    private static async Task<(int ExitCode, string Output)> RunAsync(string file, string[] arguments, string directory, CancellationToken ct)
+    {
+        var start = new ProcessStartInfo(file) { WorkingDirectory = directory, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {file}.");
+        var stdout = process.StandardOutput.ReadToEndAsync(ct);
+        var stderr = process.StandardError.ReadToEndAsync(ct);
+        await process.WaitForExitAsync(ct);
+        return (process.ExitCode, await stdout + await stderr);
     }
 
     private static void AssertKnown(string where, IEnumerable<string> names, IReadOnlySet<string> keys)

@@ -88,7 +88,16 @@ public static class KudosSiloExtensions
                 options.ClusterId = host.ClusterId;
                 options.ServiceId = host.ServiceId;
             });
-            silo.ConfigureEndpoints(System.Net.IPAddress.Parse(host.AdvertisedAddress), host.SiloPort, host.GatewayPort, listenOnAnyHostAddress: false);
+            if (System.Net.IPAddress.TryParse(host.AdvertisedAddress, out var advertised))
+            {
+                silo.ConfigureEndpoints(advertised, host.SiloPort, host.GatewayPort, listenOnAnyHostAddress: false);
+            }
+            else
+            {
+                // A host name (a container's own name, where the network hands out addresses): Orleans resolves it
+                // to this host's IPv4 address at start-up.
+                silo.ConfigureEndpoints(host.AdvertisedAddress, host.SiloPort, host.GatewayPort, System.Net.Sockets.AddressFamily.InterNetwork, listenOnAnyHostAddress: false);
+            }
             silo.UseAdoNetClustering(options =>
             {
                 options.Invariant = NpgsqlInvariant;

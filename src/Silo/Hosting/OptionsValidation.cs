@@ -41,7 +41,8 @@ internal sealed class SiloOptionsValidator :
         string.IsNullOrWhiteSpace(options.ServiceId) ? "Orleans:ServiceId is required." : null,
         options.SiloPort is < 1 or > 65535 ? "Orleans:SiloPort must be 1-65535." : null,
         options.GatewayPort is < 1 or > 65535 ? "Orleans:GatewayPort must be 1-65535." : null,
-        IPAddress.TryParse(options.AdvertisedAddress, out _) ? null : "Orleans:AdvertisedAddress must be an IP address.");
+        IPAddress.TryParse(options.AdvertisedAddress, out _) || Uri.CheckHostName(options.AdvertisedAddress) == UriHostNameType.Dns
+            ? null : "Orleans:AdvertisedAddress must be an IP address or a host name.");
 
     private static ValidateOptionsResult Collect(params string?[] failures)
     {

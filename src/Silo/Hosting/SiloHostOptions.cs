@@ -17,7 +17,10 @@ public sealed class SiloHostOptions
     /// <summary>Port the API (an Orleans client) connects to.</summary>
     public int GatewayPort { get; set; } = 30000;
 
-    /// <summary>The address other silos and clients use to reach this one.</summary>
+    /// <summary>
+    /// The address other silos and clients use to reach this one: an IP address, or a host name resolved to its IPv4
+    /// address at start-up (e.g. a container's own host name).
+    /// </summary>
     public string AdvertisedAddress { get; set; } = "127.0.0.1";
 
     /// <summary>Apply the database schema at start-up (idempotent, safe with several silos).</summary>
