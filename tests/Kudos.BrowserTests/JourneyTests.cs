@@ -35,7 +35,11 @@ public sealed partial class JourneyTests(BrowserFixture fixture)
         await owner.GetByLabel("Time", new() { Exact = true }).FillAsync("18:30");
         await owner.GetByLabel("Their email addresses").FillAsync("alan@example.test, katherine@example.test");
         await Screens.CaptureAsync(owner, "create");
-        await owner.GetByRole(AriaRole.Button, new() { Name = "Create the board" }).ClickAsync();
+        // The web client sends an Idempotency-Key with every create, so a retried submission cannot make a second board.
+        var create = await owner.RunAndWaitForRequestAsync(
+            () => owner.GetByRole(AriaRole.Button, new() { Name = "Create the board" }).ClickAsync(),
+            r => r.Method == "POST" && r.Url.EndsWith("/api/boards", StringComparison.Ordinal));
+        Assert.Matches("^[0-9a-f]{32}$", (await create.AllHeadersAsync())["idempotency-key"]);
 
         await owner.WaitForURLAsync(OwnerUrl());
         var match = OwnerUrl().Match(owner.Url);
