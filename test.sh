@@ -3,7 +3,8 @@
 # a private, throwaway PostgreSQL cluster (KUDOS_TEST_POSTGRES) on a free port. The tests start their own
 # SMTP servers (deploy/local/smtp_server.py) through Kudos.Testing.
 #
-#   ./test.sh                      everything
+#   ./test.sh                      everything (what CI runs)
+#   ./test.sh --fast               unit and in-process grain tests only (Kudos.Fast.slnf): no database, under 2 minutes
 #   ./test.sh --filter Smtp        extra arguments go to `dotnet test`
 #
 # Ends with a line "N passed, N failed, N skipped" computed from the TRX files and exits with dotnet
@@ -12,6 +13,15 @@ set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
 cd "$root"
+
+# --fast: the tier that needs neither PostgreSQL nor separate processes (beyond the SMTP test server).
+tests="$root/Kudos.Orleans.sln"
+fast=0
+if [[ ${1:-} == --fast ]]; then
+  shift
+  tests="$root/Kudos.Fast.slnf"
+  fast=1
+fi
 
 "$root/deploy/local/ensure-deps.sh"
 
@@ -31,14 +41,16 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-# A throwaway cluster: durability is not worth the fsyncs.
-KUDOS_PG_FAST=1 "$root/deploy/local/postgres.sh" start "$pg_dir"
-KUDOS_TEST_POSTGRES=$("$root/deploy/local/postgres.sh" url "$pg_dir")
-export KUDOS_TEST_POSTGRES
-echo "test.sh: KUDOS_TEST_POSTGRES=$KUDOS_TEST_POSTGRES" >&2
+if [[ $fast -eq 0 ]]; then
+  # A throwaway cluster: durability is not worth the fsyncs.
+  KUDOS_PG_FAST=1 "$root/deploy/local/postgres.sh" start "$pg_dir"
+  KUDOS_TEST_POSTGRES=$("$root/deploy/local/postgres.sh" url "$pg_dir")
+  export KUDOS_TEST_POSTGRES
+  echo "test.sh: KUDOS_TEST_POSTGRES=$KUDOS_TEST_POSTGRES" >&2
+fi
 
 set +e
-dotnet test "$root/Kudos.Orleans.sln" \
+dotnet test "$tests" \
   --logger "trx" \
   --logger "console;verbosity=${KUDOS_TEST_VERBOSITY:-minimal}" \
   --results-directory "$results_dir" \
