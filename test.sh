@@ -3,7 +3,8 @@
 # a private, throwaway PostgreSQL cluster (KUDOS_TEST_POSTGRES) on a free port. The tests start their own
 # SMTP servers (deploy/local/smtp_server.py) through Kudos.Testing.
 #
-#   ./test.sh                      everything (the container tier too: tests/Kudos.ContainerTests)
+#   ./test.sh                      everything (what CI runs; the container tier too: tests/Kudos.ContainerTests)
+#   ./test.sh --fast               unit and in-process grain tests only (Kudos.Fast.slnf): no database, under 2 minutes
 #   ./test.sh --filter Smtp        extra arguments go to `dotnet test`
 #   ./test.sh --containers         only the container tier (podman, the compose stack, failover), timings shown;
 #                                  KUDOS_SKIP_CONTAINERS=1 skips that tier in any run
@@ -16,10 +17,16 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
 cd "$root"
 
 tests="$root/Kudos.Orleans.sln"
+fast=0
 if [[ ${1:-} == --containers ]]; then
   shift
   tests="$root/tests/Kudos.ContainerTests/Kudos.ContainerTests.csproj"
   KUDOS_TEST_VERBOSITY=${KUDOS_TEST_VERBOSITY:-detailed}  # the tier's timings are in its test output
+elif [[ ${1:-} == --fast ]]; then
+  # The tier that needs neither PostgreSQL nor separate processes (beyond the SMTP test server).
+  shift
+  tests="$root/Kudos.Fast.slnf"
+  fast=1
 fi
 
 "$root/deploy/local/ensure-deps.sh"
@@ -40,11 +47,13 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-# A throwaway cluster: durability is not worth the fsyncs.
-KUDOS_PG_FAST=1 "$root/deploy/local/postgres.sh" start "$pg_dir"
-KUDOS_TEST_POSTGRES=$("$root/deploy/local/postgres.sh" url "$pg_dir")
-export KUDOS_TEST_POSTGRES
-echo "test.sh: KUDOS_TEST_POSTGRES=$KUDOS_TEST_POSTGRES" >&2
+if [[ $fast -eq 0 ]]; then
+  # A throwaway cluster: durability is not worth the fsyncs.
+  KUDOS_PG_FAST=1 "$root/deploy/local/postgres.sh" start "$pg_dir"
+  KUDOS_TEST_POSTGRES=$("$root/deploy/local/postgres.sh" url "$pg_dir")
+  export KUDOS_TEST_POSTGRES
+  echo "test.sh: KUDOS_TEST_POSTGRES=$KUDOS_TEST_POSTGRES" >&2
+fi
 
 set +e
 # The hang bound is per test: the container tier's first run on a fresh machine (base images, cold image builds,

@@ -7,7 +7,7 @@ public static class BoardLimits
     public const int MaxNameLength = 100;
     public const int MaxMessageLength = 4000;
     public const int MaxCardsPerBoard = 500;
-    public const int MaxEmailLength = 254;
+    public const int MaxEmailLength = Email.Addresses.MaxLength;
     public const int MaxTimeZoneLength = 64;
     public const int MaxInvitees = 100;
 

@@ -52,7 +52,7 @@ public sealed record EmailMessage(
     string? TenantId = null,
     Guid? OutcomeBoardId = null)
 {
-    public const int DefaultPriority = 5;
+    public const int DefaultPriority = EmailPriorities.Default;
 
     /// <summary>Every recipient: To, Cc and Bcc.</summary>
     public IEnumerable<Mailbox> AllRecipients() => To.Concat(Cc ?? []).Concat(Bcc ?? []);

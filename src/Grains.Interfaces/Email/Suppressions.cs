@@ -48,25 +48,3 @@ public interface ISuppressionGrain : IGrainWithStringKey
     /// </summary>
     Task RecordSoftBounceAsync(int limit, DateTimeOffset until, string detail);
 }
-
-/// <summary>Address normalization shared by everything that keys on an address.</summary>
-public static class Addresses
-{
-    public static string Normalize(string address) => address.Trim().ToLowerInvariant();
-
-    /// <summary>Normalizes a plain address (no display name, no CR/LF), or throws a validation error naming <paramref name="field"/>.</summary>
-    public static string NormalizeValid(string? address, string field)
-    {
-        var trimmed = address?.Trim() ?? "";
-        if (trimmed.Length is 0 or > 254
-            || trimmed.AsSpan().IndexOfAny('\r', '\n') >= 0
-            || !System.Net.Mail.MailAddress.TryCreate(trimmed, out var parsed)
-            || parsed.Address != trimmed
-            || !parsed.Host.Contains('.'))
-        {
-            throw KudosException.Invalid(field, $"'{field}' must be a single email address such as name@example.com.");
-        }
-
-        return Normalize(trimmed);
-    }
-}

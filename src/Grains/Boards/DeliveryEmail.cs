@@ -58,7 +58,7 @@ public static class DeliveryEmail
             text,
             EmailTypes.Delivery,
             boardId.ToString("N"),
-            Priority: 2,
+            Priority: EmailPriorities.Delivery,
             OutcomeBoardId: boardId);
     }
 }

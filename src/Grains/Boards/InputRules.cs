@@ -1,4 +1,4 @@
-using MimeKit;
+using Kudos.Grains.Email;
 
 namespace Kudos.Grains.Boards;
 
@@ -30,7 +30,7 @@ public static class InputRules
         return trimmed;
     }
 
-    /// <summary>A single plain mailbox address (no display name, no CR/LF), normalised to trimmed form.</summary>
+    /// <summary>A single plain address (<see cref="Addresses.TryParse"/>), in trimmed form.</summary>
     public static string Email(string? value, string field)
     {
         var trimmed = value?.Trim() ?? "";
@@ -39,16 +39,9 @@ public static class InputRules
             throw KudosException.Invalid(field, $"'{field}' is required.");
         }
 
-        if (trimmed.Length > BoardLimits.MaxEmailLength
-            || trimmed.AsSpan().IndexOfAny('\r', '\n') >= 0
-            || !MailboxAddress.TryParse(ParserOptions.Default, trimmed, out var mailbox)
-            || mailbox.Address != trimmed
-            || !IsPlainAddress(mailbox.Address))
-        {
-            throw KudosException.Invalid(field, $"'{field}' must be a single email address such as name@example.com.");
-        }
-
-        return trimmed;
+        return Addresses.TryParse(trimmed, out var address)
+            ? address
+            : throw KudosException.Invalid(field, $"'{field}' must be a single email address such as name@example.com.");
     }
 
     /// <summary>A known IANA time-zone id; null or empty means UTC.</summary>
@@ -85,11 +78,5 @@ public static class InputRules
         }
 
         return utc;
-    }
-
-    private static bool IsPlainAddress(string address)
-    {
-        var at = address.LastIndexOf('@');
-        return at > 0 && at < address.Length - 1 && address.IndexOf(' ') < 0 && address[(at + 1)..].Contains('.');
     }
 }

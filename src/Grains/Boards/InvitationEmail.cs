@@ -65,7 +65,7 @@ public static class InvitationEmail
             reminder ? EmailTypes.Reminder : EmailTypes.Invitation,
             boardId.ToString("N"),
             Headers: [new EmailHeader("List-Unsubscribe", listUnsubscribe), new EmailHeader("List-Unsubscribe-Post", "List-Unsubscribe=One-Click")],
-            Priority: reminder ? 4 : 5);
+            Priority: reminder ? EmailPriorities.InviteeReminder : EmailPriorities.Invitation);
     }
 
     private static string Base(Uri publicBaseUrl) => $"{publicBaseUrl.GetLeftPart(UriPartial.Authority)}{publicBaseUrl.AbsolutePath.TrimEnd('/')}";

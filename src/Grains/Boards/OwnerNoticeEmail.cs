@@ -58,6 +58,6 @@ public static class OwnerNoticeEmail
             <ul><li>Status: {E(outcome.Status.ToString())}</li><li>Reason: {E(outcome.LastError ?? "(none given)")}</li><li>Mail server's reply: {E(outcome.ServerReply ?? "(none)")}</li></ul>
             <p>Check the recipient's address on your board page; you can correct it and deliver again, or contact support.</p>
             """;
-        return new EmailMessage([owner], urgentSubject, urgentHtml, urgentText, EmailTypes.OwnerNotice, boardId.ToString("N"), Priority: 1);
+        return new EmailMessage([owner], urgentSubject, urgentHtml, urgentText, EmailTypes.OwnerNotice, boardId.ToString("N"), Priority: EmailPriorities.OwnerNotice);
     }
 }

@@ -25,9 +25,6 @@ public sealed partial class EmailDispatchGrain
     [LoggerMessage(Level = LogLevel.Information, Message = "Dispatch {DispatchId} applied provider event {Type}: now {Status}")]
     private partial void LogProviderEvent(string dispatchId, string type, DispatchStatus status);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Dispatch {DispatchId} could not count {Counter} in analytics")]
-    private partial void LogCountFailed(Exception exception, string dispatchId, string counter);
-
     [LoggerMessage(Level = LogLevel.Information, Message = "Dispatch {DispatchId} cancelled")]
     private partial void LogCancelled(string dispatchId);
 
@@ -36,4 +33,24 @@ public sealed partial class EmailDispatchGrain
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Dispatch {DispatchId} found mid-send after a restart (attempt {Attempt}); outcome unknown, retrying")]
     private partial void LogOutcomeUnknown(string dispatchId, int attempt);
+
+    private void LogRecorded(SendResult result)
+    {
+        var state = dispatch.State;
+        switch (state.Status)
+        {
+            case DispatchStatus.Sent:
+                LogSent(Id, state.Attempts, state.SentAt!.Value - state.EnqueuedAt!.Value, result.ServerReply);
+                break;
+            case DispatchStatus.Pending:
+                LogRetrying(Id, state.Attempts, state.Message!.MaxAttempts ?? emailOptions.Value.Retry.MaxAttempts, state.NextAttemptAt!.Value, result.Error);
+                break;
+            case DispatchStatus.Held:
+                LogHeld(Id, state.LastError);
+                break;
+            default:
+                LogFailed(Id, state.Attempts, state.LastError);
+                break;
+        }
+    }
 }

@@ -1,9 +1,7 @@
-using MimeKit;
-
 namespace Kudos.Grains.Email;
 
 /// <summary>
-/// Sends one message to the mail server. Implemented over SMTP with MailKit in the silo (pooled connections, a
+/// Sends one message to the mail server. Implemented over SMTP with MailKit in the silo (MIME, DKIM, reused connections, a
 /// concurrency limit and a send-rate limit per silo); faked only in unit tests.
 /// </summary>
 public interface IEmailTransport
@@ -16,12 +14,16 @@ public interface IEmailTransport
     Task<SendResult> SendAsync(OutgoingEmail email, CancellationToken cancellationToken);
 }
 
-/// <summary>A message ready to go, with what the transport needs to order it.</summary>
+/// <summary>A message ready to go, with what the transport needs to build and order it.</summary>
 /// <param name="DispatchId">The dispatch it belongs to (for logs and traces).</param>
-/// <param name="Message">The MIME message, Message-ID already set.</param>
-/// <param name="Priority">1 (highest) to 10.</param>
+/// <param name="Message">The product's message; the transport builds the MIME form (the sender is its configuration).</param>
+/// <param name="MessageId">The stable Message-ID (without angle brackets): every attempt of a dispatch carries the same.</param>
 /// <param name="EnqueuedAt">When the dispatch was enqueued: the tie-breaker within a priority.</param>
-public sealed record OutgoingEmail(string DispatchId, MimeMessage Message, int Priority, DateTimeOffset EnqueuedAt);
+public sealed record OutgoingEmail(string DispatchId, EmailMessage Message, string MessageId, DateTimeOffset EnqueuedAt)
+{
+    /// <summary><see cref="EmailPriorities.Highest"/> (1) to <see cref="EmailPriorities.Lowest"/> (10).</summary>
+    public int Priority => Message.Priority;
+}
 
 /// <summary>How an attempt ended.</summary>
 public enum SendOutcome

@@ -4,12 +4,14 @@ using MailKit;
 using MailKit.Net.Smtp;
 using MailKit.Security;
 using Microsoft.Extensions.Options;
+using MimeKit;
 
 namespace Kudos.Silo.Email;
 
 /// <summary>
-/// Sends over SMTP with MailKit through a <see cref="PrioritySendQueue"/> (concurrency and rate limits, priority order)
-/// and a <see cref="SmtpConnectionPool"/> (reused connections), signing with DKIM when configured. Every failure is
+/// Sends over SMTP with MailKit: a <see cref="SendChannel"/> orders the messages (priority, then age) and applies the rate
+/// limit, and each of its workers owns one <see cref="SmtpConnection"/>, so the concurrency bound is the number of
+/// workers. The MIME form is built here from the product's message (signed with DKIM when configured). Every failure is
 /// classified: network errors, timeouts, TLS handshake failures and 4xx replies are transient; 5xx replies and refused
 /// credentials are permanent. The server's reply is kept either way. The limits are per silo. A singleton: disposing it
 /// answers messages still waiting as transient failures, lets sends in flight finish and closes the connections.
@@ -17,41 +19,53 @@ namespace Kudos.Silo.Email;
 public sealed partial class SmtpEmailTransport : IEmailTransport, IAsyncDisposable
 {
     private readonly SmtpOptions _options;
+    private readonly MailboxAddress _from;
+    private readonly TimeProvider _time;
     private readonly ILogger<SmtpEmailTransport> _logger;
-    private readonly SmtpConnectionPool _pool;
-    private readonly PrioritySendQueue _queue;
+    private readonly SmtpConnection[] _connections;
+    private readonly SendChannel _channel;
     private readonly DkimMessageSigner? _dkim;
+    private readonly ITimer _reaper;
     private int _disposed;
 
     public SmtpEmailTransport(
         IOptions<SmtpOptions> options,
         IOptions<DkimOptions> dkimOptions,
+        IOptions<EmailOptions> emailOptions,
         TimeProvider time,
         ILogger<SmtpEmailTransport> logger)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(dkimOptions);
+        ArgumentNullException.ThrowIfNull(emailOptions);
         _options = options.Value;
+        _from = MailboxAddress.Parse(emailOptions.Value.From);
+        _time = time;
         _logger = logger;
         _dkim = DkimMessageSigner.Create(dkimOptions.Value);
-        _pool = new SmtpConnectionPool(_options, time, logger);
-        _queue = new PrioritySendQueue(SendNowAsync, ShuttingDown, _options.EffectiveConcurrency, _options.MaxMessagesPerSecond, time);
+        _connections = [.. Enumerable.Range(0, _options.EffectiveConcurrency).Select(_ => new SmtpConnection(_options, Connections, time, logger))];
+        _channel = new SendChannel(
+            [.. _connections.Select(c => (Func<OutgoingEmail, CancellationToken, Task<SendResult>>)((email, ct) => SendNowAsync(c, email, ct)))],
+            ShuttingDown,
+            _options.MaxMessagesPerSecond);
+        var period = TimeSpan.FromTicks(Math.Clamp(_options.IdleTimeout.Ticks / 2, TimeSpan.TicksPerSecond, 30 * TimeSpan.TicksPerSecond));
+        _reaper = time.CreateTimer(_ => CloseIdleConnections(), null, period, period);
         LogStarted(_options.Host, _options.Port, _options.MaxConnections, _options.EffectiveConcurrency,
             _options.MaxMessagesPerSecond, _dkim is null ? "off" : $"d={_dkim.Domain} s={_dkim.Selector}");
     }
 
-    /// <summary>The connection pool (its counters show how often connections were opened and reused).</summary>
-    public SmtpConnectionPool Pool => _pool;
+    /// <summary>What the connections did (opened, reused, checked, discarded, closed) and how many are idle.</summary>
+    public SmtpConnectionStats Connections { get; } = new();
 
     /// <summary>Messages waiting for a sender.</summary>
-    public int Waiting => _queue.Waiting;
+    public int Waiting => _channel.Waiting;
 
     public Task<SendResult> SendAsync(OutgoingEmail email, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(email);
         return Volatile.Read(ref _disposed) != 0
             ? Task.FromResult(ShuttingDown(email))
-            : _queue.SendAsync(email, cancellationToken);
+            : _channel.SendAsync(email, cancellationToken);
     }
 
     public async ValueTask DisposeAsync()
@@ -61,22 +75,31 @@ public sealed partial class SmtpEmailTransport : IEmailTransport, IAsyncDisposab
             return;
         }
 
-        await _queue.DisposeAsync().ConfigureAwait(false);
-        await _pool.DisposeAsync().ConfigureAwait(false);
+        await _channel.DisposeAsync().ConfigureAwait(false);
+        await _reaper.DisposeAsync().ConfigureAwait(false);
+        await Task.WhenAll(_connections.Select(c => c.CloseIfIdle(shutdown: true))).ConfigureAwait(false);
     }
 
-    private async Task<SendResult> SendNowAsync(OutgoingEmail email, CancellationToken cancellationToken)
+    private void CloseIdleConnections()
     {
-        var message = email.Message;
+        foreach (var connection in _connections)
+        {
+            _ = connection.CloseIfIdle();
+        }
+    }
+
+    private async Task<SendResult> SendNowAsync(SmtpConnection connection, OutgoingEmail email, CancellationToken cancellationToken)
+    {
+        var message = MimeMessageFactory.Build(email, _from, _time);
         _dkim?.Sign(message);
 
-        SmtpConnection? connection = null;
+        SmtpClient? client = null;
         var reusable = false;
         var suspect = false;
         try
         {
-            connection = await _pool.RentAsync(cancellationToken).ConfigureAwait(false);
-            var text = await connection.Client.SendAsync(message, cancellationToken).ConfigureAwait(false);
+            client = await connection.RentAsync(cancellationToken).ConfigureAwait(false);
+            var text = await client.SendAsync(message, cancellationToken).ConfigureAwait(false);
             reusable = true;
             // MailKit returns the text of the final reply, which is always 250 when it returns at all.
             return SendResult.Sent($"{(int)SmtpStatusCode.Ok} {text}");
@@ -84,7 +107,7 @@ public sealed partial class SmtpEmailTransport : IEmailTransport, IAsyncDisposab
         catch (SmtpCommandException ex)
         {
             // MailKit sent RSET after the refusal; the connection stays usable unless the server is closing it (421).
-            // The next renter checks it with NOOP first, so one refused message never costs the next one.
+            // The next message checks it with NOOP first, so one refused message never costs the next one.
             reusable = ex.StatusCode != SmtpStatusCode.ServiceNotAvailable;
             suspect = true;
             var code = (int)ex.StatusCode;
@@ -110,9 +133,9 @@ public sealed partial class SmtpEmailTransport : IEmailTransport, IAsyncDisposab
         }
         finally
         {
-            if (connection is not null)
+            if (client is not null)
             {
-                _pool.Return(connection, reusable, suspect);
+                connection.Return(client, reusable, suspect);
             }
         }
     }

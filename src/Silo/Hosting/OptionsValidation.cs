@@ -19,7 +19,7 @@ internal sealed class SiloOptionsValidator :
 
     public ValidateOptionsResult Validate(string? name, EmailOptions options) => Collect(
         MailboxAddress.TryParse(options.From, out var from) && from.Address.Contains('@') ? null : $"Email:From must be a mailbox such as 'Kudos <kudos@example.com>' (was '{options.From}').",
-        options.Retry.MaxAttempts is < 1 or > 100 ? "Email:Retry:MaxAttempts must be 1-100." : null,
+        options.Retry.MaxAttempts is < 1 or > EmailLimits.MaxAttempts ? $"Email:Retry:MaxAttempts must be 1-{EmailLimits.MaxAttempts}." : null,
         options.Retry.BaseDelay < TimeSpan.Zero || options.Retry.MaxDelay < options.Retry.BaseDelay ? "Email:Retry:BaseDelay must be ≥ 0 and ≤ Email:Retry:MaxDelay." : null,
         options.Retry.Factor < 1 ? "Email:Retry:Factor must be ≥ 1." : null,
         options.Retry.Jitter is < 0 or > 1 ? "Email:Retry:Jitter must be within 0-1." : null,

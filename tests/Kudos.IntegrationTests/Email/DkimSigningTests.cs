@@ -31,9 +31,11 @@ public sealed class DkimSigningTests : SmtpServerTest
         using var key = RSA.Create(2048);
         var keyFile = WriteKey(key);
         await using var transport = Create(Server, dkim: new DkimOptions { KeyFile = keyFile, Selector = Selector, Domain = Domain });
-        var email = NewEmail("ada@example.test", "Thank you, Ada — ✨");
-        email.Message.Headers.Add("List-Unsubscribe", "<https://kudos.test/u/abc>, <mailto:unsubscribe@kudos.test?subject=abc>");
-        email.Message.Headers.Add("List-Unsubscribe-Post", "List-Unsubscribe=One-Click");
+        var email = NewEmail("ada@example.test", "Thank you, Ada — ✨", headers:
+        [
+            new EmailHeader("List-Unsubscribe", "<https://kudos.test/u/abc>, <mailto:unsubscribe@kudos.test?subject=abc>"),
+            new EmailHeader("List-Unsubscribe-Post", "List-Unsubscribe=One-Click"),
+        ]);
 
         Assert.Equal(SendOutcome.Sent, (await transport.SendAsync(email, Ct)).Outcome);
 

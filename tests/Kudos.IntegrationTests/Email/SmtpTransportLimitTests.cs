@@ -73,7 +73,7 @@ public sealed class SmtpTransportLimitTests : SmtpServerTest
         var span = received.Max(m => m.ReceivedAt) - received.Min(m => m.ReceivedAt);
         TestContext.Current.TestOutputHelper?.WriteLine(
             $"rate limit {rate}/s: {count} messages in {stopwatch.Elapsed.TotalSeconds:F2} s = {count / stopwatch.Elapsed.TotalSeconds:F1}/s " +
-            $"(at the server: {(count - 1) / span.TotalSeconds:F1}/s between first and last); connections opened: {transport.Pool.ConnectionsOpened}");
+            $"(at the server: {(count - 1) / span.TotalSeconds:F1}/s between first and last); connections opened: {transport.Connections.ConnectionsOpened}");
     }
 
     [Fact(Timeout = 60_000)]
@@ -114,10 +114,10 @@ public sealed class SmtpTransportLimitTests : SmtpServerTest
             var results = await Task.WhenAll(Enumerable.Range(0, count).Select(i => transport.SendAsync(NewEmail($"t{i}@example.test"), Ct)));
             stopwatch.Stop();
             Assert.All(results, r => Assert.Equal(SendOutcome.Sent, r.Outcome));
-            Assert.InRange(transport.Pool.ConnectionsOpened, 1, connections);
+            Assert.InRange(transport.Connections.ConnectionsOpened, 1, connections);
             Assert.Equal(count, (await Server.WaitForMessagesAsync(count, WaitTimeout, null, Ct)).Count);
             report.Add($"pooled, {connections} connection(s): {count / stopwatch.Elapsed.TotalSeconds:F0} messages/s " +
-                       $"({transport.Pool.ConnectionsOpened} opened)");
+                       $"({transport.Connections.ConnectionsOpened} opened)");
         }
 
         foreach (var workers in new[] { 1, 4 })
@@ -131,7 +131,7 @@ public sealed class SmtpTransportLimitTests : SmtpServerTest
                 {
                     using var client = new SmtpClient { Timeout = 10_000 };
                     await client.ConnectAsync("127.0.0.1", Server.SmtpPort, SecureSocketOptions.None, Ct);
-                    await client.SendAsync(Message($"c{next}@example.test", "per message"), Ct);
+                    await client.SendAsync(Mime($"c{next}@example.test", "per message"), Ct);
                     await client.DisconnectAsync(quit: true, Ct);
                 }
             }, Ct)));

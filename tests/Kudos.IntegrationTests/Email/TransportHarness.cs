@@ -35,25 +35,28 @@ internal static class TransportHarness
         return new SmtpEmailTransport(
             Microsoft.Extensions.Options.Options.Create(options),
             Microsoft.Extensions.Options.Options.Create(dkim ?? new DkimOptions()),
+            Microsoft.Extensions.Options.Options.Create(new EmailOptions { From = "Kudos <kudos@kudos.test>" }),
             time ?? TimeProvider.System,
             NullLogger<SmtpEmailTransport>.Instance);
     }
 
-    public static OutgoingEmail NewEmail(string to, string subject = "Your kudos board", int priority = 5, DateTimeOffset? enqueuedAt = null)
-        => new($"test/{subject}", Message(to, subject), priority, enqueuedAt ?? Epoch);
+    public static OutgoingEmail NewEmail(
+        string to, string subject = "Your kudos board", int priority = 5, DateTimeOffset? enqueuedAt = null, IReadOnlyList<EmailHeader>? headers = null)
+        => new($"test/{subject}", Message(to, subject, priority, headers), MimeUtils.GenerateMessageId("kudos.test"), enqueuedAt ?? Epoch);
 
-    public static MimeMessage Message(string to, string subject)
-    {
-        var message = new MimeMessage { Subject = subject, MessageId = MimeUtils.GenerateMessageId("kudos.test") };
-        message.From.Add(new MailboxAddress("Kudos", "kudos@kudos.test"));
-        message.To.Add(MailboxAddress.Parse(to));
-        message.Body = new BodyBuilder
-        {
-            TextBody = $"{subject}\nOpen your board: https://kudos.test/b/1 — with thanks.",
-            HtmlBody = $"<p>{subject}</p><p>Open <a href=\"https://kudos.test/b/1\">your board</a> — with thanks.</p>",
-        }.ToMessageBody();
-        return message;
-    }
+    public static EmailMessage Message(string to, string subject, int priority = 5, IReadOnlyList<EmailHeader>? headers = null) => new(
+        [new Mailbox("", to)],
+        subject,
+        $"<p>{subject}</p><p>Open <a href=\"https://kudos.test/b/1\">your board</a> — with thanks.</p>",
+        $"{subject}\nOpen your board: https://kudos.test/b/1 — with thanks.",
+        EmailTypes.Delivery,
+        CorrelationId: null,
+        Headers: headers,
+        Priority: priority);
+
+    /// <summary>The MIME form of <see cref="Message"/>, for sending with MailKit directly.</summary>
+    public static MimeMessage Mime(string to, string subject) =>
+        MimeMessageFactory.Build(NewEmail(to, subject), new MailboxAddress("Kudos", "kudos@kudos.test"), TimeProvider.System);
 }
 
 /// <summary>One SMTP test server per test (a fresh process: no state shared between tests).</summary>
@@ -75,98 +78,5 @@ public abstract class SmtpServerTest : IAsyncLifetime
         }
 
         GC.SuppressFinalize(this);
-    }
-}
-
-/// <summary>A clock the test moves by hand: timestamps and timers advance only in <see cref="Advance"/>.</summary>
-internal sealed class ManualTimeProvider : TimeProvider
-{
-    private readonly Lock _lock = new();
-    private readonly List<ManualTimer> _timers = [];
-    private long _ticks;
-
-    public override long TimestampFrequency => TimeSpan.TicksPerSecond;
-
-    public override long GetTimestamp()
-    {
-        lock (_lock)
-        {
-            return _ticks;
-        }
-    }
-
-    public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
-    {
-        var timer = new ManualTimer(this, callback, state);
-        timer.Change(dueTime, period);
-        return timer;
-    }
-
-    /// <summary>Moves the clock and runs, on this thread, every timer callback that fell due.</summary>
-    public void Advance(TimeSpan by)
-    {
-        long target;
-        lock (_lock)
-        {
-            target = _ticks + by.Ticks;
-        }
-
-        while (true)
-        {
-            ManualTimer? due;
-            lock (_lock)
-            {
-                due = _timers.Where(t => t.DueAt <= target).MinBy(t => t.DueAt);
-                if (due is null)
-                {
-                    _ticks = target;
-                    return;
-                }
-
-                _ticks = Math.Max(_ticks, due.DueAt);
-                due.DueAt = due.Period > 0 ? _ticks + due.Period : long.MaxValue;
-            }
-
-            due.Fire();
-        }
-    }
-
-    private sealed class ManualTimer(ManualTimeProvider owner, TimerCallback callback, object? state) : ITimer
-    {
-        public long DueAt { get; set; } = long.MaxValue;
-
-        public long Period { get; private set; }
-
-        public void Fire() => callback(state);
-
-        public bool Change(TimeSpan dueTime, TimeSpan period)
-        {
-            lock (owner._lock)
-            {
-                owner._timers.Remove(this);
-                Period = period == Timeout.InfiniteTimeSpan ? 0 : period.Ticks;
-                if (dueTime != Timeout.InfiniteTimeSpan)
-                {
-                    DueAt = owner._ticks + dueTime.Ticks;
-                    owner._timers.Add(this);
-                }
-            }
-
-            return true;
-        }
-
-        public void Dispose()
-        {
-            lock (owner._lock)
-            {
-                owner._timers.Remove(this);
-            }
-        }
-
-        public ValueTask DisposeAsync()
-        {
-            Dispose();
-            return ValueTask.CompletedTask;
-        }
     }
 }

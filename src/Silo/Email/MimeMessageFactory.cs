@@ -1,17 +1,20 @@
+using Kudos.Grains.Email;
 using MimeKit;
 
-namespace Kudos.Grains.Email;
+namespace Kudos.Silo.Email;
 
-/// <summary>Builds the MIME form of a dispatch: multipart/alternative with a real text part and a stable Message-ID.</summary>
+/// <summary>Builds the MIME form of a dispatch: multipart/alternative with a real text part and its stable Message-ID.</summary>
 public static class MimeMessageFactory
 {
-    public static MimeMessage Build(EmailMessage message, MailboxAddress from, string messageId)
+    public static MimeMessage Build(OutgoingEmail email, MailboxAddress from, TimeProvider time)
     {
+        ArgumentNullException.ThrowIfNull(email);
+        var message = email.Message;
         var mime = new MimeMessage
         {
             Subject = message.Subject,
-            MessageId = messageId,
-            Date = DateTimeOffset.UtcNow,
+            MessageId = email.MessageId,
+            Date = time.GetUtcNow(),
         };
         mime.From.Add(from);
         mime.To.AddRange(message.To.Select(m => new MailboxAddress(m.Name, m.Address)));

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using Kudos.Grains.Email;
 using Kudos.Testing;
+using Microsoft.Extensions.Time.Testing;
 using Xunit;
 using static Kudos.IntegrationTests.Email.TransportHarness;
 
@@ -9,9 +10,9 @@ namespace Kudos.IntegrationTests.Email;
 
 /// <summary>
 /// The silo's SMTP transport against a real SMTP server that fails on command: reused connections, classification of
-/// every failure, and a pooled connection that survives a refused message but not a broken one.
+/// every failure, and a kept connection that survives a refused message but not a broken one.
 /// </summary>
-public sealed class SmtpConnectionPoolTests : SmtpServerTest
+public sealed class SmtpConnectionTests : SmtpServerTest
 {
     private static readonly TimeSpan WaitTimeout = TimeSpan.FromSeconds(20);
 
@@ -27,8 +28,8 @@ public sealed class SmtpConnectionPoolTests : SmtpServerTest
         }
 
         Assert.Equal(20, (await Server.WaitForMessagesAsync(20, WaitTimeout, null, Ct)).Count);
-        Assert.Equal(1, transport.Pool.ConnectionsOpened);
-        Assert.Equal(19, transport.Pool.Reuses);
+        Assert.Equal(1, transport.Connections.ConnectionsOpened);
+        Assert.Equal(19, transport.Connections.Reuses);
     }
 
     [Fact(Timeout = 60_000)]
@@ -41,8 +42,8 @@ public sealed class SmtpConnectionPoolTests : SmtpServerTest
         Assert.All(results, r => Assert.Equal(SendOutcome.Sent, r.Outcome));
         Assert.All(results, r => Assert.StartsWith("250 ", r.ServerReply, StringComparison.Ordinal));
         Assert.Equal(120, (await Server.WaitForMessagesAsync(120, WaitTimeout, null, Ct)).Count);
-        Assert.InRange(transport.Pool.ConnectionsOpened, 1, 3);
-        Assert.Equal(0, transport.Pool.ConnectionsDiscarded);
+        Assert.InRange(transport.Connections.ConnectionsOpened, 1, 3);
+        Assert.Equal(0, transport.Connections.ConnectionsDiscarded);
     }
 
     [Theory(Timeout = 60_000)]
@@ -62,9 +63,9 @@ public sealed class SmtpConnectionPoolTests : SmtpServerTest
         Assert.Equal(stage == "rcpt" ? "busy@example.test" : null, refused.RejectedRecipient);
         Assert.Equal(SendOutcome.Sent, next.Outcome);
         Assert.Single(await Server.WaitForMessagesAsync(1, WaitTimeout, "next@example.test", Ct));
-        Assert.Equal(1, transport.Pool.ConnectionsOpened);
-        Assert.Equal(0, transport.Pool.ConnectionsDiscarded);
-        Assert.Equal(1, transport.Pool.Checks); // the refused message made the connection suspect until a NOOP passed
+        Assert.Equal(1, transport.Connections.ConnectionsOpened);
+        Assert.Equal(0, transport.Connections.ConnectionsDiscarded);
+        Assert.Equal(1, transport.Connections.Checks); // the refused message made the connection suspect until a NOOP passed
     }
 
     [Fact(Timeout = 60_000)]
@@ -82,7 +83,7 @@ public sealed class SmtpConnectionPoolTests : SmtpServerTest
         Assert.Equal("The SMTP server refused the recipient nobody@example.test: 550 5.1.1 No such user", refused.Error);
         Assert.Equal("nobody@example.test", refused.RejectedRecipient);
         Assert.Equal(SendOutcome.Sent, next.Outcome);
-        Assert.Equal(1, transport.Pool.ConnectionsOpened);
+        Assert.Equal(1, transport.Connections.ConnectionsOpened);
     }
 
     [Fact(Timeout = 60_000)]
@@ -97,8 +98,8 @@ public sealed class SmtpConnectionPoolTests : SmtpServerTest
         Assert.Equal(SendOutcome.Transient, refused.Outcome);
         Assert.Equal("421 4.3.2 shutting down", refused.ServerReply);
         Assert.Equal(SendOutcome.Sent, next.Outcome);
-        Assert.Equal(2, transport.Pool.ConnectionsOpened);
-        Assert.Equal(1, transport.Pool.ConnectionsDiscarded);
+        Assert.Equal(2, transport.Connections.ConnectionsOpened);
+        Assert.Equal(1, transport.Connections.ConnectionsDiscarded);
     }
 
     [Fact(Timeout = 60_000)]
@@ -117,8 +118,8 @@ public sealed class SmtpConnectionPoolTests : SmtpServerTest
         Assert.Equal(SendOutcome.Sent, next.Outcome);
         var received = Assert.Single(await Server.WaitForMessagesAsync(1, WaitTimeout, "dropped@example.test", Ct));
         Assert.Equal("Second try", received.Subject);
-        Assert.Equal(2, transport.Pool.ConnectionsOpened);
-        Assert.Equal(1, transport.Pool.ConnectionsDiscarded);
+        Assert.Equal(2, transport.Connections.ConnectionsOpened);
+        Assert.Equal(1, transport.Connections.ConnectionsDiscarded);
     }
 
     [Fact(Timeout = 60_000)]
@@ -140,7 +141,7 @@ public sealed class SmtpConnectionPoolTests : SmtpServerTest
         Assert.StartsWith("Timed out talking to 127.0.0.1", stalled.Error, StringComparison.Ordinal);
         Assert.InRange(elapsed, TimeSpan.FromSeconds(0.9), TimeSpan.FromSeconds(4));
         Assert.Equal(SendOutcome.Sent, next.Outcome);
-        Assert.Equal(2, transport.Pool.ConnectionsOpened);
+        Assert.Equal(2, transport.Connections.ConnectionsOpened);
     }
 
     [Fact(Timeout = 60_000)]
@@ -156,40 +157,40 @@ public sealed class SmtpConnectionPoolTests : SmtpServerTest
 
         Assert.Equal(SendOutcome.Transient, result.Outcome);
         Assert.StartsWith("Network error talking to 127.0.0.1", result.Error, StringComparison.Ordinal);
-        Assert.Equal(0, transport.Pool.ConnectionsOpened);
+        Assert.Equal(0, transport.Connections.ConnectionsOpened);
     }
 
     [Fact(Timeout = 60_000)]
     public async Task Idle_connections_are_closed_after_the_idle_timeout_and_replaced_on_demand()
     {
-        var clock = new ManualTimeProvider();
+        var clock = new FakeTimeProvider();
         await using var transport = Create(Server, o => o.IdleTimeout = TimeSpan.FromMinutes(1), time: clock);
         Assert.Equal(SendOutcome.Sent, (await transport.SendAsync(NewEmail("before@example.test"), Ct)).Outcome);
-        Assert.Equal(1, transport.Pool.IdleCount);
+        Assert.Equal(1, transport.Connections.IdleCount);
 
         clock.Advance(TimeSpan.FromSeconds(40));
-        Assert.Equal(1, transport.Pool.IdleCount);
+        Assert.Equal(1, transport.Connections.IdleCount);
         clock.Advance(TimeSpan.FromSeconds(40));
 
-        Assert.Equal(0, transport.Pool.IdleCount);
-        Assert.Equal(1, transport.Pool.ConnectionsClosed);
+        Assert.Equal(0, transport.Connections.IdleCount);
+        Assert.Equal(1, transport.Connections.ConnectionsClosed);
         Assert.Equal(SendOutcome.Sent, (await transport.SendAsync(NewEmail("after@example.test"), Ct)).Outcome);
-        Assert.Equal(2, transport.Pool.ConnectionsOpened);
+        Assert.Equal(2, transport.Connections.ConnectionsOpened);
     }
 
     [Fact(Timeout = 60_000)]
     public async Task A_connection_idle_for_a_while_is_checked_before_reuse()
     {
-        var clock = new ManualTimeProvider();
+        var clock = new FakeTimeProvider();
         await using var transport = Create(Server, time: clock);
         Assert.Equal(SendOutcome.Sent, (await transport.SendAsync(NewEmail("first@example.test"), Ct)).Outcome);
 
         clock.Advance(TimeSpan.FromSeconds(10)); // past the NOOP threshold, within the idle timeout
         Assert.Equal(SendOutcome.Sent, (await transport.SendAsync(NewEmail("second@example.test"), Ct)).Outcome);
 
-        Assert.Equal(1, transport.Pool.Checks);
-        Assert.Equal(1, transport.Pool.ConnectionsOpened);
-        Assert.Equal(1, transport.Pool.Reuses);
+        Assert.Equal(1, transport.Connections.Checks);
+        Assert.Equal(1, transport.Connections.ConnectionsOpened);
+        Assert.Equal(1, transport.Connections.Reuses);
     }
 
     [Fact(Timeout = 60_000)]
@@ -201,7 +202,7 @@ public sealed class SmtpConnectionPoolTests : SmtpServerTest
         await transport.DisposeAsync();
         var late = await transport.SendAsync(NewEmail("late@example.test"), Ct);
 
-        Assert.Equal(transport.Pool.ConnectionsOpened, transport.Pool.ConnectionsClosed);
+        Assert.Equal(transport.Connections.ConnectionsOpened, transport.Connections.ConnectionsClosed);
         Assert.Equal(SendOutcome.Transient, late.Outcome);
         Assert.Contains("shutting down", late.Error, StringComparison.Ordinal);
     }

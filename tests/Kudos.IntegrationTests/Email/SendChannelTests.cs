@@ -5,8 +5,8 @@ using static Kudos.IntegrationTests.Email.TransportHarness;
 
 namespace Kudos.IntegrationTests.Email;
 
-/// <summary>The queue in front of the SMTP senders, driven by a send that the test holds open: shutdown semantics.</summary>
-public sealed class PrioritySendQueueTests
+/// <summary>The channel in front of the SMTP senders, driven by a send that the test holds open: shutdown and the concurrency bound.</summary>
+public sealed class SendChannelTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -15,17 +15,15 @@ public sealed class PrioritySendQueueTests
     {
         var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var queue = new PrioritySendQueue(
-            async (_, ct) =>
+        var queue = new SendChannel(
+            Senders(1, async (_, ct) =>
             {
                 started.TrySetResult();
                 await release.Task.WaitAsync(ct);
                 return SendResult.Sent("250 OK");
-            },
+            }),
             _ => new SendResult(SendOutcome.Transient, null, "shutting down"),
-            maxConcurrency: 1,
-            maxPerSecond: 0,
-            TimeProvider.System);
+            maxPerSecond: 0);
 
         var inFlight = queue.SendAsync(NewEmail("a@example.test"), Ct);
         await started.Task.WaitAsync(Ct);
@@ -50,8 +48,8 @@ public sealed class PrioritySendQueueTests
         var peak = 0;
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var threeStarted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using var queue = new PrioritySendQueue(
-            async (_, ct) =>
+        await using var queue = new SendChannel(
+            Senders(3, async (_, ct) =>
             {
                 var now = Interlocked.Increment(ref running);
                 InterlockedMax(ref peak, now);
@@ -63,11 +61,9 @@ public sealed class PrioritySendQueueTests
                 await release.Task.WaitAsync(ct);
                 Interlocked.Decrement(ref running);
                 return SendResult.Sent("250 OK");
-            },
+            }),
             _ => new SendResult(SendOutcome.Transient, null, "shutting down"),
-            maxConcurrency: 3,
-            maxPerSecond: 0,
-            TimeProvider.System);
+            maxPerSecond: 0);
 
         var sends = Enumerable.Range(0, 20).Select(i => queue.SendAsync(NewEmail($"{i}@example.test"), Ct)).ToList();
         await threeStarted.Task.WaitAsync(Ct);
@@ -77,6 +73,10 @@ public sealed class PrioritySendQueueTests
         await Task.WhenAll(sends);
         Assert.Equal(3, peak);
     }
+
+    /// <summary>One sender per worker: <paramref name="workers"/> workers sharing <paramref name="send"/>.</summary>
+    private static Func<OutgoingEmail, CancellationToken, Task<SendResult>>[] Senders(int workers, Func<OutgoingEmail, CancellationToken, Task<SendResult>> send)
+        => [.. Enumerable.Repeat(send, workers)];
 
     private static void InterlockedMax(ref int target, int value)
     {

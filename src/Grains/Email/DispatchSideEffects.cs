@@ -1,0 +1,67 @@
+using Microsoft.Extensions.Logging;
+
+namespace Kudos.Grains.Email;
+
+/// <summary>
+/// The calls a dispatch makes to other grains: the suppressions it reads before sending, and the effects of its
+/// decisions on the health view, the analytics counters, the suppression list and the indexes.
+/// </summary>
+internal sealed partial class DispatchSideEffects(IGrainFactory grains, TimeProvider time, ILogger logger)
+{
+    /// <summary>The active suppressions of <paramref name="recipients"/>, keyed by normalized address.</summary>
+    public async Task<IReadOnlyDictionary<string, SuppressionView>> SuppressionsAsync(IEnumerable<Mailbox> recipients)
+    {
+        var found = new Dictionary<string, SuppressionView>(StringComparer.Ordinal);
+        foreach (var address in recipients.Select(r => Addresses.Normalize(r.Address)).Distinct())
+        {
+            if (await grains.GetGrain<ISuppressionGrain>(address).GetAsync() is { } suppression)
+            {
+                found[address] = suppression;
+            }
+        }
+
+        return found;
+    }
+
+    /// <summary>Runs one effect that concerns other grains (scheduling and the board's report are the grain's own).</summary>
+    public Task RunAsync(DispatchEffect effect, string dispatchId, DispatchState state)
+    {
+        switch (effect)
+        {
+            case PublishHealth publish:
+                // One-way: no send waits for the health view.
+                _ = grains.GetGrain<IEmailHealthGrain>(HealthKeys.Cluster).ReportAsync(new HealthSignal(
+                    dispatchId, state.Status, state.EnqueuedAt ?? time.GetUtcNow(), state.Attempts, time.GetUtcNow(), publish.ResentAfterUnknownOutcome));
+                return Task.CompletedTask;
+            case CountEmail count:
+                return CountAsync(count, dispatchId, state.Message!);
+            case SuppressAddress suppress:
+                return grains.GetGrain<ISuppressionGrain>(suppress.Address).AddAsync(suppress.Reason, expiresAt: null, suppress.Detail);
+            case CountSoftBounce soft:
+                return grains.GetGrain<ISuppressionGrain>(soft.Address).RecordSoftBounceAsync(soft.Limit, soft.Until, soft.Detail);
+            case IndexHeld { Held: var held }:
+                var index = grains.GetGrain<IIndexGrain>(IndexNames.Held);
+                return held ? index.AddAsync(dispatchId) : index.RemoveAsync(dispatchId);
+            case IndexProviderMessage provider:
+                return grains.GetGrain<IProviderMessageIndexGrain>(ProviderIndex.Key(provider.ProviderMessageId)).SetAsync(dispatchId);
+            default:
+                throw new InvalidOperationException($"Dispatch {dispatchId}: no runner for the effect {effect}.");
+        }
+    }
+
+    private async Task CountAsync(CountEmail count, string dispatchId, EmailMessage message)
+    {
+        try
+        {
+            await grains.GetGrain<IEmailStatsGrain>(HealthKeys.Day(count.At)).IncrementAsync(message.EmailType, message.TenantId, count.Counter, count.DedupeId);
+        }
+        catch (Exception ex) when (ex is TimeoutException or OrleansException)
+        {
+            // The dispatch's own state is the record; analytics catch up when the count is reported again (idempotent).
+            LogCountFailed(ex, dispatchId, count.Counter);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Dispatch {DispatchId} could not count {Counter} in analytics")]
+    private partial void LogCountFailed(Exception exception, string dispatchId, string counter);
+}
