@@ -1,4 +1,5 @@
 using Kudos.Grains.Email;
+using Kudos.Grains.Scheduling;
 using Kudos.Grains.Security;
 using Kudos.Grains.Telemetry;
 using Microsoft.Extensions.Logging;
@@ -25,12 +26,37 @@ public sealed partial class BoardGrain(
     private const string RemindInviteesReminder = "remind-invitees";
     private const string OutboxReminder = "outbox";
 
-    private KeptReminder? _deliver;
-    private KeptReminder? _outbox;
+    private DueTimer? _deliver;
+    private DueTimer? _outbox;
 
-    private KeptReminder Deliver => _deliver ??= new KeptReminder(this, DeliverReminder);
+    /// <summary>The delivery instant while scheduled; "now" while the delivery email waits in the outbox (this reminder is its backstop).</summary>
+    private DueTimer Deliver => _deliver ??= new DueTimer(
+        this,
+        DeliverReminder,
+        options.Value.ReminderPeriod,
+        time,
+        () => State.Status == BoardStatus.Scheduled ? State.DeliverAt : DeliveryWaiting ? time.GetUtcNow() : null,
+        ReconcileAsync);
 
-    private KeptReminder Outbox => _outbox ??= new KeptReminder(this, OutboxReminder);
+    /// <summary>One period after the oldest other email waiting in the outbox: the retry of a hand-off that failed or was cut short.</summary>
+    private DueTimer Outbox => _outbox ??= new DueTimer(
+        this,
+        OutboxReminder,
+        options.Value.ReminderPeriod,
+        time,
+        () => OthersWaiting ? State.Outbox.Where(IsNotDelivery).Min(e => e.RecordedAt) + options.Value.ReminderPeriod : null,
+        _ => this.ResetOnFailureAsync(board, async () =>
+        {
+            await ReconcileStepsAsync();
+            if (!OthersWaiting)
+            {
+                await Outbox.CancelAsync();
+            }
+        }));
+
+    private bool DeliveryWaiting => State.Delivery is { } delivery && State.Outbox.Exists(e => e.DispatchId == delivery.DispatchId);
+
+    private bool OthersWaiting => State.Outbox.Exists(IsNotDelivery);
 
     private BoardState State => board.State;
 
@@ -64,9 +90,6 @@ public sealed partial class BoardGrain(
         }
 
         var (ownerKey, contributeKey) = BoardRules.Create(State, command, time.GetUtcNow(), request?.Keys);
-        // A new board has no reminders yet.
-        Deliver.KnownAbsent();
-        Outbox.KnownAbsent();
         State.CreationFingerprint = request?.Fingerprint;
         if (command.ContributorEmails is { Count: > 0 } emails)
         {
@@ -247,17 +270,11 @@ public sealed partial class BoardGrain(
         await HandOffAsync();
     }
 
+    /// <summary>A tick only arms the wait's timer and returns: the work runs in a turn of its own.</summary>
     public Task ReceiveReminder(string reminderName, TickStatus status) => reminderName switch
     {
-        DeliverReminder => ReconcileAsync(CancellationToken.None),
-        OutboxReminder => this.ResetOnFailureAsync(board, async () =>
-        {
-            await ReconcileStepsAsync();
-            if (State.Outbox.Count == 0)
-            {
-                await Outbox.RemoveAsync();
-            }
-        }),
+        DeliverReminder => Deliver.OnReminderAsync(),
+        OutboxReminder => Outbox.OnReminderAsync(),
         RemindInviteesReminder => RemindInviteesAsync(),
         _ => Task.CompletedTask,
     };
@@ -311,19 +328,23 @@ public sealed partial class BoardGrain(
 
     /// <summary>
     /// Hands every recorded email to its dispatch grain, which accepts an id once, then drops them from the outbox in one
-    /// write. First it makes sure a reminder will tick within a period (the deliver reminder once the instant has passed,
-    /// otherwise the <c>outbox</c> reminder), so a crash part-way leaves the rest to that tick; a failure resets the grain
-    /// to its stored state and propagates. Then reminders that are no longer needed go.
+    /// write. First it makes sure a reminder will tick within a period (the deliver reminder for the delivery email, the
+    /// <c>outbox</c> reminder for the others), so a crash part-way leaves the rest to that tick; a failure resets the
+    /// grain to its stored state and propagates. Then reminders that are no longer needed go.
     /// </summary>
     private Task HandOffAsync() => this.ResetOnFailureAsync(board, async () =>
     {
         if (State.Outbox.Count > 0)
         {
-            var period = options.Value.ReminderPeriod;
-            var needsOwnReminder = !(State.DeliverAt <= time.GetUtcNow() && await Deliver.GetAsync() is not null);
-            if (needsOwnReminder && await Outbox.GetAsync() is null)
+            if (DeliveryWaiting)
             {
-                await Outbox.RegisterAsync(period, period);
+                await Deliver.EnsureAsync();
+            }
+
+            var othersWaiting = OthersWaiting;
+            if (othersWaiting)
+            {
+                await Outbox.ScheduleAsync();
             }
 
             foreach (var entry in State.Outbox.ToList())
@@ -340,21 +361,23 @@ public sealed partial class BoardGrain(
             }
 
             await board.WriteStateAsync();
-            if (needsOwnReminder)
+            if (othersWaiting)
             {
-                await Outbox.RemoveAsync();
+                await Outbox.CancelAsync();
             }
         }
 
         if (State.Status is BoardStatus.Delivered or BoardStatus.Cancelled)
         {
-            await Deliver.RemoveAsync();
+            await Deliver.CancelAsync();
             if (State.Invitees.Count > 0)
             {
                 await RemoveReminderAsync(RemindInviteesReminder);
             }
         }
     });
+
+    private bool IsNotDelivery(OutboxEntry entry) => entry.DispatchId != State.Delivery?.DispatchId;
 
     private IReadOnlyList<InviteeView> InviteeViews() =>
         [.. State.Invitees.Select(i => new InviteeView(i.Email, i.InvitedAt, i.PostedAt is not null, i.RemindedAt, InvitationEmail.InvitationId(Id, i.Email)))];
@@ -373,15 +396,8 @@ public sealed partial class BoardGrain(
         await DeliverAsync(force: false, "reminder");
         if (State.Status == BoardStatus.Scheduled && !BoardRules.IsDue(State, time.GetUtcNow()))
         {
-            if (await Deliver.GetAsync() is null)
-            {
-                await ScheduleReminderAsync();
-            }
-            else if (State.DeliverAt!.Value - time.GetUtcNow() is var remaining && remaining < options.Value.ReminderPeriod)
-            {
-                // Woken a few milliseconds early by the one-shot timer: wait for the rest, not for the next period.
-                this.RegisterGrainTimer(ReconcileAsync, new GrainTimerCreationOptions(remaining, Timeout.InfiniteTimeSpan));
-            }
+            // Restores a reminder lost between a state write and its registration, and arms the timer for a near instant.
+            await Deliver.EnsureAsync();
         }
     }
 
@@ -406,17 +422,10 @@ public sealed partial class BoardGrain(
 
     private async Task ScheduleReminderAsync()
     {
-        // dueTime is relative and fixed when the call arrives: compute it immediately before registering.
-        var period = options.Value.ReminderPeriod;
-        var dueTime = State.DeliverAt!.Value - time.GetUtcNow();
-        await Deliver.RegisterAsync(dueTime > TimeSpan.Zero ? dueTime : TimeSpan.Zero, period);
-        if (dueTime < period)
-        {
-            // A reminder due within moments fires only at the next period boundary: a one-shot timer keeps it punctual.
-            this.RegisterGrainTimer(ReconcileAsync, new GrainTimerCreationOptions(dueTime > TimeSpan.Zero ? dueTime : TimeSpan.Zero, Timeout.InfiniteTimeSpan));
-        }
+        await Deliver.ScheduleAsync();
 
         // The invitees' reminder, a set time before delivery, only while someone invited has not posted yet.
+        var period = options.Value.ReminderPeriod;
         var remindIn = State.DeliverAt!.Value - options.Value.InviteReminderLead - time.GetUtcNow();
         if (BoardRules.InviteesToRemind(State).Any() && remindIn > TimeSpan.Zero)
         {
