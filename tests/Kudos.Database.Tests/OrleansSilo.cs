@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using Kudos.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -38,8 +37,8 @@ public sealed class OrleansSilo : IAsyncLifetime
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         ConnectionString = await TestPostgres.CreateMigratedDatabaseAsync("orleans_providers", timeout.Token);
-        SiloPort = FreeTcpPort();
-        GatewayPort = FreeTcpPort();
+        SiloPort = Ports.Free();
+        GatewayPort = Ports.Free();
 
         var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
@@ -84,10 +83,4 @@ public sealed class OrleansSilo : IAsyncLifetime
         }
     }
 
-    private static int FreeTcpPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

@@ -117,7 +117,7 @@ public sealed class AnalyticsTests(ITestOutputHelper output)
 
         public AlertListener()
         {
-            var port = FreePort();
+            var port = Ports.Free();
             Url = $"http://127.0.0.1:{port}/alerts/";
             _listener.Prefixes.Add(Url);
             _listener.Start();
@@ -166,11 +166,5 @@ public sealed class AnalyticsTests(ITestOutputHelper output)
             }
         }
 
-        private static int FreePort()
-        {
-            using var socket = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
-            socket.Start();
-            return ((IPEndPoint)socket.LocalEndpoint).Port;
-        }
     }
 }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text;
+using Kudos.Testing;
 
 namespace Kudos.RunScriptTests;
 
@@ -133,7 +134,7 @@ public sealed class RunScript : IAsyncDisposable
 /// <summary>Every port ./run.sh uses, set through its environment overrides (free ones, so runs never clash with others).</summary>
 public sealed record RunPorts(int Api, int Silo, int Gateway, int SiloHttp, int Smtp, int MailHttp)
 {
-    public static RunPorts Free() => new(Clone.FreePort(), Clone.FreePort(), Clone.FreePort(), Clone.FreePort(), Clone.FreePort(), Clone.FreePort());
+    public static RunPorts Free() => new(Ports.Free(), Ports.Free(), Ports.Free(), Ports.Free(), Ports.Free(), Ports.Free());
 
     public Uri ApiUrl => new($"http://127.0.0.1:{Api}");
 

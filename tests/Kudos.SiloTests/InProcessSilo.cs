@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using Kudos.Silo.Hosting;
 using Kudos.Testing;
 using Microsoft.Extensions.Configuration;
@@ -46,7 +44,7 @@ public sealed class InProcessSilo : IAsyncLifetime
         builder.Services.AddKudosGrainServices(builder.Configuration);
         builder.UseOrleans(silo =>
         {
-            silo.UseLocalhostClustering(FreePort(), FreePort(), serviceId: $"silo-tests-{Guid.NewGuid():N}", clusterId: "silo-tests");
+            silo.UseLocalhostClustering(Ports.Free(), Ports.Free(), serviceId: $"silo-tests-{Guid.NewGuid():N}", clusterId: "silo-tests");
             silo.AddKudosPersistence(connectionString);
             silo.Services.AddSingleton<IIncomingGrainCallFilter>(Faults);
         });
@@ -69,10 +67,4 @@ public sealed class InProcessSilo : IAsyncLifetime
         }
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

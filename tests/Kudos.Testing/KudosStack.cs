@@ -1,8 +1,6 @@
 using System.Globalization;
-using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using System.Net.Sockets;
 
 namespace Kudos.Testing;
 
@@ -74,14 +72,14 @@ public sealed class KudosStack : IAsyncDisposable
     {
         var connectionString = await TestPostgres.CreateMigratedDatabaseAsync(name, ct);
         var smtp = await SmtpTestServer.StartAsync(ct);
-        var apiBase = new Uri($"http://127.0.0.1:{FreePort()}");
+        var apiBase = new Uri($"http://127.0.0.1:{Ports.Free()}");
         var settings = new Dictionary<string, string>
         {
             ["ConnectionStrings__Kudos"] = connectionString,
             ["Orleans__ClusterId"] = $"{name}-{Guid.NewGuid():N}",
             ["Orleans__ServiceId"] = name,
-            ["Orleans__SiloPort"] = FreePort().ToString(CultureInfo.InvariantCulture),
-            ["Orleans__GatewayPort"] = FreePort().ToString(CultureInfo.InvariantCulture),
+            ["Orleans__SiloPort"] = Ports.Free().ToString(CultureInfo.InvariantCulture),
+            ["Orleans__GatewayPort"] = Ports.Free().ToString(CultureInfo.InvariantCulture),
             ["Smtp__Host"] = "127.0.0.1",
             ["Smtp__Port"] = smtp.SmtpPort.ToString(CultureInfo.InvariantCulture),
             ["Smtp__Security"] = "None",
@@ -131,11 +129,11 @@ public sealed class KudosStack : IAsyncDisposable
             ArgumentOutOfRangeException.ThrowIfGreaterThan(index, _silos.Count);
             if (index == _silos.Count)
             {
-                var environment = new Dictionary<string, string>(_environment) { ["Urls"] = $"http://127.0.0.1:{FreePort()}" };
+                var environment = new Dictionary<string, string>(_environment) { ["Urls"] = $"http://127.0.0.1:{Ports.Free()}" };
                 if (index > 0)
                 {
-                    environment["Orleans__SiloPort"] = FreePort().ToString(CultureInfo.InvariantCulture);
-                    environment["Orleans__GatewayPort"] = FreePort().ToString(CultureInfo.InvariantCulture);
+                    environment["Orleans__SiloPort"] = Ports.Free().ToString(CultureInfo.InvariantCulture);
+                    environment["Orleans__GatewayPort"] = Ports.Free().ToString(CultureInfo.InvariantCulture);
                 }
 
                 _silos.Add(new SiloSlot(index, environment));
@@ -215,12 +213,6 @@ public sealed class KudosStack : IAsyncDisposable
         return Path.Combine(RepoPaths.Root, "src", project, "bin", configuration, "net10.0", dll);
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     /// <summary>One silo of the stack: its configuration (ports fixed at first start) and its current process.</summary>
     private sealed class SiloSlot(int index, Dictionary<string, string> environment)
