@@ -62,17 +62,30 @@ public sealed class RunScript : IAsyncDisposable
     /// <summary>Waits for the banner; throws with the output when the script exits first or the time runs out.</summary>
     public async Task WaitReadyAsync(TimeSpan timeout, CancellationToken ct)
     {
-        var first = await Task.WhenAny(_ready.Task, _exited.Task, Task.Delay(timeout, ct));
+        Task first;
+        try
+        {
+            first = await Task.WhenAny(_ready.Task, _exited.Task).WaitAsync(timeout, ct);
+        }
+        catch (TimeoutException)
+        {
+            throw new InvalidOperationException($"./run.sh was not ready within {timeout}. Output:\n{Output}");
+        }
+
         if (first != _ready.Task)
         {
-            throw new InvalidOperationException($"./run.sh {(first == _exited.Task ? $"exited ({_process.ExitCode})" : "was not ready")} before its banner. Output:\n{Output}");
+            throw new InvalidOperationException($"./run.sh exited ({_process.ExitCode}) before its banner. Output:\n{Output}");
         }
     }
 
     /// <summary>Waits for the script to end by itself (e.g. refusing to start).</summary>
     public async Task<int> WaitExitAsync(TimeSpan timeout, CancellationToken ct)
     {
-        if (await Task.WhenAny(_exited.Task, Task.Delay(timeout, ct)) != _exited.Task)
+        try
+        {
+            await _exited.Task.WaitAsync(timeout, ct);
+        }
+        catch (TimeoutException)
         {
             throw new InvalidOperationException($"./run.sh did not exit within {timeout}. Output:\n{Output}");
         }
@@ -93,7 +106,11 @@ public sealed class RunScript : IAsyncDisposable
             await kill!.WaitForExitAsync();
         }
 
-        if (await Task.WhenAny(_exited.Task, Task.Delay(timeout)) != _exited.Task)
+        try
+        {
+            await _exited.Task.WaitAsync(timeout);
+        }
+        catch (TimeoutException)
         {
             _process.Kill(entireProcessTree: true);
             throw new InvalidOperationException($"./run.sh did not stop within {timeout} of SIGTERM. Output:\n{Output}");
