@@ -83,7 +83,8 @@ public sealed class RunScript : IAsyncDisposable
     {
         try
         {
-            await _exited.Task.WaitAsync(timeout, ct);
+            // Unlike the Exited event, this also waits until the script's output has been read to its end.
+            await _process.WaitForExitAsync(ct).WaitAsync(timeout, ct);
         }
         catch (TimeoutException)
         {
@@ -108,7 +109,7 @@ public sealed class RunScript : IAsyncDisposable
 
         try
         {
-            await _exited.Task.WaitAsync(timeout);
+            await _process.WaitForExitAsync().WaitAsync(timeout);
         }
         catch (TimeoutException)
         {
