@@ -74,6 +74,10 @@ public static class ApiProblems
         };
     }
 
+    /// <summary>A 429 for a client over a rate limit; the caller sets <c>Retry-After</c>.</summary>
+    public static ProblemDetails RateLimited(string detail) =>
+        Create(StatusCodes.Status429TooManyRequests, "Too many requests", "rate_limited", detail, field: null);
+
     public static ProblemDetails TooLarge() => Create(
         StatusCodes.Status413PayloadTooLarge,
         "Request body too large",
