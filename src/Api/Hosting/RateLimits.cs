@@ -145,7 +145,8 @@ public static class RateLimits
         http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
         var problem = ApiProblems.RateLimited(
             $"Too many requests of this kind from your address ({ClientAddress(http)}) in the last minute. Try again in {seconds} s.");
-        await http.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext { HttpContext = http, ProblemDetails = problem });
+        // A problem result: written by the problem details service, or as plain JSON when the Accept header excludes it.
+        await TypedResults.Problem(problem).ExecuteAsync(http);
     }
 
     /// <summary>Every limit at least 1 (a 0 would refuse everything; turn a route off some other way).</summary>

@@ -133,7 +133,9 @@ public static class ApiProblems
 
     private static string? UnknownCharset(HttpRequest request)
     {
-        if (!MediaTypeHeaderValue.TryParse(request.ContentType, out var mediaType) || mediaType.Charset.Length == 0)
+        // "charset=" with no value is named too: the framework's reader fails on it like on an unknown name.
+        if (!MediaTypeHeaderValue.TryParse(request.ContentType, out var mediaType)
+            || !mediaType.Parameters.Any(p => p.Name.Equals("charset", StringComparison.OrdinalIgnoreCase)))
         {
             return null;
         }
