@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using System.Net.Sockets;
 using System.Threading.RateLimiting;
 using Kudos.Api.Http;
 using Microsoft.AspNetCore.HttpOverrides;
@@ -107,12 +108,32 @@ public static class RateLimits
         return app;
     }
 
-    /// <summary>The partition of a request: its client address (after trusted proxies' headers), IPv4-mapped addresses folded.</summary>
-    public static string ClientAddress(HttpContext context) =>
-        context.Connection.RemoteIpAddress is { } address
-            ? (address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address).ToString()
-            : "unknown";
+    /// <summary>
+    /// The partition of a request: its client address (after trusted proxies' headers), IPv4-mapped addresses folded. An
+    /// IPv6 client counts by its /64: one subscriber is usually given a whole /64 and could otherwise take a fresh address
+    /// (and a fresh budget) for every request.
+    /// </summary>
+    public static string ClientAddress(HttpContext context)
+    {
+        if (context.Connection.RemoteIpAddress is not { } address)
+        {
+            return "unknown";
+        }
 
+        if (address.IsIPv4MappedToIPv6)
+        {
+            return address.MapToIPv4().ToString();
+        }
+
+        if (address.AddressFamily != AddressFamily.InterNetworkV6 || IPAddress.IsLoopback(address))
+        {
+            return address.ToString();
+        }
+
+        var prefix = address.GetAddressBytes();
+        Array.Clear(prefix, 8, 8);
+        return $"{new IPAddress(prefix)}/64";
+    }
 
     private static void ConfigureProxies(ForwardedHeadersOptions options, IConfigurationSection section)
     {
