@@ -13,6 +13,14 @@ public sealed class KudosStack : IAsyncDisposable
     /// <summary>The reminder period the tests run with (production's default is 5 s): it bounds recovery after a restart.</summary>
     public static readonly TimeSpan ReminderPeriod = TimeSpan.FromSeconds(2);
 
+    /// <summary>
+    /// Rate limits far above what any test sends, so that tests sharing one client address do not throttle each other; a
+    /// stack started with <c>defaultRateLimits: true</c> runs with the product's defaults instead.
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, string> RaisedRateLimits =
+        new[] { "CreateBoard", "AddCard", "Invite", "Deliver", "Unsubscribe", "Webhook" }
+            .ToDictionary(policy => $"RateLimits__{policy}__PermitsPerMinute", _ => "1000000");
+
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
     private readonly Dictionary<string, string> _environment;
     private readonly List<SiloSlot> _silos = [];
@@ -67,8 +75,11 @@ public sealed class KudosStack : IAsyncDisposable
         }
     }
 
-    /// <summary>Starts the stack; <paramref name="environment"/> adds or overrides configuration (<c>Section__Key</c>) of both processes.</summary>
-    public static async Task<KudosStack> StartAsync(string name, CancellationToken ct, IReadOnlyDictionary<string, string>? environment = null)
+    /// <summary>
+    /// Starts the stack; <paramref name="environment"/> adds or overrides configuration (<c>Section__Key</c>) of both
+    /// processes. Rate limits are <see cref="RaisedRateLimits"/> unless <paramref name="defaultRateLimits"/>.
+    /// </summary>
+    public static async Task<KudosStack> StartAsync(string name, CancellationToken ct, IReadOnlyDictionary<string, string>? environment = null, bool defaultRateLimits = false)
     {
         var connectionString = await TestPostgres.CreateMigratedDatabaseAsync(name, ct);
         var smtp = await SmtpTestServer.StartAsync(ct);
@@ -91,7 +102,9 @@ public sealed class KudosStack : IAsyncDisposable
             ["Kudos__PublicBaseUrl"] = apiBase.ToString(),
             ["Kudos__ReminderPeriod"] = ReminderPeriod.ToString(),
         };
-        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        var overrides = defaultRateLimits ? [] : RaisedRateLimits.ToList();
+        overrides.AddRange(environment ?? new Dictionary<string, string>());
+        foreach (var (key, value) in overrides)
         {
             settings[key] = value;
         }

@@ -1,3 +1,4 @@
+using Kudos.Api.Hosting;
 using Kudos.Api.Http;
 using Kudos.Api.OpenApi;
 using Kudos.Grains.Boards;
@@ -15,7 +16,7 @@ public static class BoardsApi
     {
         var boards = app.MapGroup("/api/boards").WithTags("Boards");
 
-        boards.MapPost("/", CreateBoardAsync).WithName("CreateBoard")
+        boards.MapPost("/", CreateBoardAsync).WithName("CreateBoard").RequireRateLimiting(RateLimits.CreateBoard)
             .WithSummary("Create a board (a draft without deliverAt); returns the owner and contribution keys once.")
             .WithBodyProblems().Idempotent();
         boards.MapGet("/{id:guid}", GetBoardAsync).WithName("GetBoard")
@@ -24,19 +25,19 @@ public static class BoardsApi
         boards.MapPatch("/{id:guid}", UpdateBoardAsync).WithName("UpdateBoard")
             .WithSummary("Owner: change title, recipient, deliverAt or timeZone before delivery (moves the delivery).")
             .AcceptsKeys(ApiKey.Owner).WithBodyProblems(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict);
-        boards.MapPost("/{id:guid}/deliver", DeliverNowAsync).WithName("DeliverBoardNow")
+        boards.MapPost("/{id:guid}/deliver", DeliverNowAsync).WithName("DeliverBoardNow").RequireRateLimiting(RateLimits.Deliver)
             .WithSummary("Owner: unlock the board now and send the recipient's email.")
             .AcceptsKeys(ApiKey.Owner).WithProblems(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict);
         boards.MapDelete("/{id:guid}", CancelBoardAsync).WithName("CancelBoard")
             .WithSummary("Owner: cancel the board; it will never be delivered.")
             .AcceptsKeys(ApiKey.Owner).WithProblems(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict);
-        boards.MapPost("/{id:guid}/invitations", InviteAsync).WithName("InviteContributors")
+        boards.MapPost("/{id:guid}/invitations", InviteAsync).WithName("InviteContributors").RequireRateLimiting(RateLimits.Invite)
             .WithSummary("Owner: email personal contribution links to up to 100 addresses; body {contributeKey, emails}.")
             .AcceptsKeys(ApiKey.Owner).WithBodyProblems(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict).Idempotent();
         boards.MapGet("/{id:guid}/summary", GetSummaryAsync).WithName("GetBoardSummary")
             .WithSummary("Contributor, owner or recipient: title, recipient name, deliverAt, status and card count.")
             .AcceptsKeys(ApiKey.Contribute, ApiKey.Owner, ApiKey.Recipient).WithProblems(StatusCodes.Status404NotFound);
-        boards.MapPost("/{id:guid}/cards", AddCardAsync).WithName("AddCard")
+        boards.MapPost("/{id:guid}/cards", AddCardAsync).WithName("AddCard").RequireRateLimiting(RateLimits.AddCard)
             .WithSummary("Contributor: post a sealed card; returns its key once.")
             .AcceptsKeys(ApiKey.Contribute).WithBodyProblems(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict).Idempotent();
         boards.MapGet("/{id:guid}/cards", GetCardsAsync).WithName("GetCards")

@@ -1,4 +1,5 @@
 using System.Net;
+using Kudos.Api.Hosting;
 using Kudos.Grains;
 using Kudos.Grains.Boards;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -18,7 +19,7 @@ public static class UnsubscribeApi
             .WithSummary("A page with an unsubscribe button; changes nothing.")
             .Produces(StatusCodes.Status200OK, contentType: "text/html")
             .ProducesProblem(StatusCodes.Status404NotFound);
-        app.MapPost("/u/{id:guid}/{token}", UnsubscribeAsync).WithName("Unsubscribe").WithTags("Unsubscribe")
+        app.MapPost("/u/{id:guid}/{token}", UnsubscribeAsync).WithName("Unsubscribe").RequireRateLimiting(RateLimits.Unsubscribe).WithTags("Unsubscribe")
             .WithSummary("One-click unsubscribe (RFC 8058) from this board's invitations and reminders.")
             .Produces(StatusCodes.Status200OK, contentType: "text/html")
             .Produces(StatusCodes.Status404NotFound, contentType: "text/html")

@@ -48,6 +48,7 @@ public static class ApiHostingExtensions
         }
 
         builder.Services.AddSingleton<Idempotency>();
+        builder.Services.AddKudosRateLimits(configuration);
         builder.Services.Configure<AdminOptions>(configuration.GetSection(AdminOptions.Section));
         builder.Services.Configure<EmailEventsWebhookOptions>(configuration.GetSection(EmailEventsWebhookOptions.Section));
         builder.Services.AddSingleton(TimeProvider.System);
@@ -80,8 +81,10 @@ public static class ApiHostingExtensions
 
     public static WebApplication MapKudosApi(this WebApplication app)
     {
+        app.UseSecurityHeaders();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseKudosRateLimits();
         app.MapWebClient();
         app.MapKudosOpenApi();
         app.MapKudosHealth();

@@ -74,6 +74,10 @@ public static class ApiProblems
         };
     }
 
+    /// <summary>A 429 for a client over a rate limit; the caller sets <c>Retry-After</c>.</summary>
+    public static ProblemDetails RateLimited(string detail) =>
+        Create(StatusCodes.Status429TooManyRequests, "Too many requests", "rate_limited", detail, field: null);
+
     public static ProblemDetails TooLarge() => Create(
         StatusCodes.Status413PayloadTooLarge,
         "Request body too large",
@@ -129,7 +133,9 @@ public static class ApiProblems
 
     private static string? UnknownCharset(HttpRequest request)
     {
-        if (!MediaTypeHeaderValue.TryParse(request.ContentType, out var mediaType) || mediaType.Charset.Length == 0)
+        // "charset=" with no value is named too: the framework's reader fails on it like on an unknown name.
+        if (!MediaTypeHeaderValue.TryParse(request.ContentType, out var mediaType)
+            || !mediaType.Parameters.Any(p => p.Name.Equals("charset", StringComparison.OrdinalIgnoreCase)))
         {
             return null;
         }

@@ -2,6 +2,7 @@ using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Kudos.Api.Hosting;
 using Kudos.Api.OpenApi;
 using Kudos.Grains;
 using Kudos.Grains.Email;
@@ -45,7 +46,7 @@ public static class WebhooksApi
 {
     public static IEndpointRouteBuilder MapWebhooksApi(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/api/webhooks/email-events", ReceiveAsync).WithName("ReceiveEmailEvent").WithTags("Webhooks")
+        app.MapPost("/api/webhooks/email-events", ReceiveAsync).WithName("ReceiveEmailEvent").RequireRateLimiting(RateLimits.Webhook).WithTags("Webhooks")
             .WithSummary("Signed provider events: email.sent, delivered, delivery_delayed, bounced, complained, opened, clicked.")
             .WithDescription("Standard Webhooks / Svix signatures: the `webhook-*` headers (or their `svix-*` aliases) sign the raw body with a secret of `Webhooks:EmailEvents:Secrets`.")
             .Accepts<EmailEventBody>("application/json")
