@@ -133,7 +133,7 @@ public sealed class KudosStack : IAsyncDisposable
     /// <summary>Stops the silo: SIGKILL for a crash, SIGTERM for an orderly stop.</summary>
     public Task StopSiloAsync(bool kill) => StopSiloAsync(0, kill);
 
-    /// <summary>Starts (or restarts, on the same ports) silo <paramref name="index"/>; indexes are 0, 1, 2… in order.</summary>
+    /// <summary>Starts (or restarts, on the same ports while they are free) silo <paramref name="index"/>; indexes are 0, 1, 2… in order.</summary>
     public async Task StartSiloAsync(int index, CancellationToken ct)
     {
         SiloSlot slot;
@@ -163,6 +163,21 @@ public sealed class KudosStack : IAsyncDisposable
         if (slot.Process is { } previous)
         {
             await previous.DisposeAsync();
+
+            // A restart keeps the silo's ports, unless another process took one meanwhile (other test projects pick free
+            // ports at the same time): then that one moves, as a silo restarted elsewhere would.
+            foreach (var key in new[] { "Orleans__SiloPort", "Orleans__GatewayPort" })
+            {
+                if (slot.Environment.TryGetValue(key, out var port) && !Ports.IsFree(int.Parse(port, CultureInfo.InvariantCulture)))
+                {
+                    slot.Environment[key] = Ports.Free().ToString(CultureInfo.InvariantCulture);
+                }
+            }
+
+            if (!Ports.IsFree(new Uri(slot.Environment["Urls"]).Port))
+            {
+                slot.Environment["Urls"] = $"http://127.0.0.1:{Ports.Free()}";
+            }
         }
 
         slot.Process = await ChildProcess.StartAsync($"silo{index}", ProgramPath("Silo", "Kudos.Silo.dll"), slot.Environment, StartTimeout, ct);
