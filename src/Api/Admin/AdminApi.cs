@@ -26,6 +26,9 @@ public static class AdminApi
     /// <summary>The most ids one release call takes, and the largest page of a listing.</summary>
     public const int MaxBatch = 500;
 
+    /// <summary>The longest dispatch id the admin API looks up (the product's own are under 100 characters).</summary>
+    public const int MaxDispatchIdLength = 256;
+
     /// <summary>The longest note an operator may attach to a suppression.</summary>
     public const int MaxDetailLength = 500;
 
@@ -61,14 +64,20 @@ public static class AdminApi
         return app;
     }
 
+    /// <summary>Dispatch ids are the product's own (<c>board-delivery/…</c>): printable ASCII, no spaces; anything else names no dispatch.</summary>
+    private static IEmailDispatchGrain Dispatch(IGrainFactory grains, string id) =>
+        id.Length is > 0 and <= MaxDispatchIdLength && id.All(c => c is > ' ' and <= '~')
+            ? grains.GetGrain<IEmailDispatchGrain>(id)
+            : throw KudosException.NotFound("dispatch");
+
     private static async Task<Ok<DispatchDetails>> GetDispatchAsync(string id, IGrainFactory grains)
     {
-        var details = await grains.GetGrain<IEmailDispatchGrain>(id).GetDetailsAsync();
+        var details = await Dispatch(grains, id).GetDetailsAsync();
         return details.Dispatch.Status == DispatchStatus.None ? throw KudosException.NotFound("dispatch") : TypedResults.Ok(details);
     }
 
     private static async Task<Ok<DispatchView>> CancelDispatchAsync(string id, IGrainFactory grains) =>
-        TypedResults.Ok(await grains.GetGrain<IEmailDispatchGrain>(id).CancelAsync());
+        TypedResults.Ok(await Dispatch(grains, id).CancelAsync());
 
     private static async Task<Ok<IReadOnlyList<DispatchView>>> ListHeldAsync(IGrainFactory grains, string? after, int? limit)
     {
@@ -90,7 +99,7 @@ public static class AdminApi
         {
             try
             {
-                results.Add(new ReleaseResult(id, (await grains.GetGrain<IEmailDispatchGrain>(id).ReleaseAsync()).Status, null));
+                results.Add(new ReleaseResult(id, (await Dispatch(grains, id).ReleaseAsync()).Status, null));
             }
             catch (KudosException ex)
             {

@@ -38,4 +38,15 @@ public sealed class FuzzFindingsTests(StackFixture fixture)
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         Assert.Contains("\"detail\"", await response.Content.ReadAsStringAsync(ct), StringComparison.Ordinal);
     }
+
+    [Theory(Timeout = 30_000)]
+    [InlineData("%20")]
+    [InlineData("a%20b")]
+    [InlineData("%09")]
+    public async Task A_dispatch_id_no_dispatch_can_have_is_a_404_problem(string id)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var response = await Stack.Http.SendAsync(Stack.Request(HttpMethod.Get, $"/api/admin/dispatches/{id}", StackFixture.AdminKey), ct);
+        Assert.Equal("not_found", (await Api.ProblemAsync(response, HttpStatusCode.NotFound, ct)).Code);
+    }
 }
