@@ -110,12 +110,13 @@ port_in_use() {
   (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
 }
 
+# Below the kernel's ephemeral range: a port in it may be taken by any process's next outgoing connection.
 pick_free_port() {
-  local port
+  local port ceiling
+  ceiling=$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || true)
+  [[ $ceiling =~ ^[0-9]+$ && $ceiling -gt 12000 ]] || ceiling=32768
   for _ in $(seq 1 200); do
-    port=$((20000 + RANDOM % 40000))
-    # 55432 is used by another stack on these machines.
-    [[ $port -eq 55432 ]] && continue
+    port=$((10000 + RANDOM % (ceiling - 10000)))
     port_in_use "$port" || { echo "$port"; return 0; }
   done
   echo "postgres.sh: no free port found" >&2
