@@ -20,6 +20,12 @@ public enum KudosErrorKind
 
     /// <summary>Well-formed but not processable, e.g. an <c>Idempotency-Key</c> reused with other content. HTTP 422.</summary>
     Unprocessable = 5,
+
+    /// <summary>A quota is exhausted; <see cref="KudosException.RetryAfter"/> says when it refills. HTTP 429.</summary>
+    QuotaExceeded = 6,
+
+    /// <summary>A credential was presented and is not valid (unknown, revoked, or for another address). HTTP 401.</summary>
+    Unauthorized = 7,
 }
 
 /// <summary>
@@ -55,11 +61,19 @@ public sealed class KudosException : Exception
     [Id(3)]
     public string? Field { get; }
 
+    /// <summary>For <see cref="KudosErrorKind.QuotaExceeded"/>: how long until the quota refills (sent as <c>Retry-After</c>).</summary>
+    [Id(4)]
+    public TimeSpan? RetryAfter { get; init; }
+
     public static KudosException Invalid(string field, string detail) => new(KudosErrorKind.Validation, "invalid_" + field, detail, field);
 
     public static KudosException NotFound(string what) => new(KudosErrorKind.NotFound, "not_found", $"No {what} with that id, or the key does not open it.");
 
     public static KudosException Conflict(string code, string detail) => new(KudosErrorKind.Conflict, code, detail);
+
+    /// <summary>A quota named by <paramref name="code"/> is exhausted until <paramref name="retryAfter"/> has passed.</summary>
+    public static KudosException Quota(string code, string detail, TimeSpan retryAfter) =>
+        new(KudosErrorKind.QuotaExceeded, code, detail) { RetryAfter = retryAfter };
 
     /// <summary>The <c>Idempotency-Key</c> was used before with other content (IETF httpapi idempotency-key draft: 422).</summary>
     public static KudosException IdempotencyKeyReused() => new(

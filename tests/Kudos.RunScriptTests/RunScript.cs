@@ -46,6 +46,9 @@ public sealed class RunScript : IAsyncDisposable
             info.Environment[key] = value;
         }
 
+        // These tests are about data surviving restarts; owner confirmation has its own tests (Kudos.EndToEndTests).
+        info.Environment["Owners__RequireConfirmation"] = "false";
+
         // The tests' own PostgreSQL must not leak into the product's run.
         info.Environment.Remove("KUDOS_TEST_POSTGRES");
         var process = new Process { StartInfo = info, EnableRaisingEvents = true };

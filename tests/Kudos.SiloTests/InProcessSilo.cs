@@ -36,6 +36,7 @@ public sealed class InProcessSilo : IAsyncLifetime
         {
             ["Kudos:PublicBaseUrl"] = "http://127.0.0.1:5080",
             ["Kudos:ReminderPeriod"] = ReminderPeriod.ToString(),
+            ["Owners:RequireConfirmation"] = "false",
             ["Email:From"] = "Kudos <kudos@example.test>",
             ["Smtp:Host"] = "127.0.0.1",
             ["Smtp:Port"] = Smtp.SmtpPort.ToString(System.Globalization.CultureInfo.InvariantCulture),

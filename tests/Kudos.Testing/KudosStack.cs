@@ -79,6 +79,9 @@ public sealed class KudosStack : IAsyncDisposable
     /// Starts the stack; <paramref name="environment"/> adds or overrides configuration (<c>Section__Key</c>) of both
     /// processes. Rate limits are <see cref="RaisedRateLimits"/> unless <paramref name="defaultRateLimits"/>.
     /// </summary>
+    /// <summary>The product's default: new owner addresses confirm by email before anything is sent for them.</summary>
+    public static readonly IReadOnlyDictionary<string, string> RequireOwnerConfirmation = new Dictionary<string, string> { ["Owners__RequireConfirmation"] = "true" };
+
     public static async Task<KudosStack> StartAsync(string name, CancellationToken ct, IReadOnlyDictionary<string, string>? environment = null, bool defaultRateLimits = false)
     {
         var connectionString = await TestPostgres.CreateMigratedDatabaseAsync(name, ct);
@@ -101,6 +104,9 @@ public sealed class KudosStack : IAsyncDisposable
             ["Email__Retry__MaxAttempts"] = "4",
             ["Kudos__PublicBaseUrl"] = apiBase.ToString(),
             ["Kudos__ReminderPeriod"] = ReminderPeriod.ToString(),
+
+            // Tests of other features create boards freely; the owner-confirmation tests pass RequireOwnerConfirmation.
+            ["Owners__RequireConfirmation"] = "false",
         };
         var overrides = defaultRateLimits ? [] : RaisedRateLimits.ToList();
         overrides.AddRange(environment ?? new Dictionary<string, string>());

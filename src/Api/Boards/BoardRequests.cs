@@ -42,3 +42,7 @@ public sealed record InviteRequest(
 /// <summary>Body of <c>PUT /api/boards/{id}/cards/{cardId}</c>.</summary>
 public sealed record EditCardRequest(
     [property: Required, MinLength(1), MaxLength(BoardLimits.MaxMessageLength)] string Message) : IRequestBody;
+
+/// <summary>Body of <c>POST /api/boards/{id}/owner-confirmation</c>: the token from the confirmation link (its fragment's t=).</summary>
+public sealed record ConfirmOwnerRequest(
+    [property: Required, MinLength(1), MaxLength(64), Description("The token from the confirmation link's fragment (t=).")] string Token) : IRequestBody;

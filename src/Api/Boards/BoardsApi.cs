@@ -18,31 +18,43 @@ public static class BoardsApi
 
         boards.MapPost("/", CreateBoardAsync).WithName("CreateBoard").RequireRateLimiting(RateLimits.CreateBoard)
             .WithSummary("Create a board (a draft without deliverAt); returns the owner and contribution keys once.")
-            .WithBodyProblems().Idempotent();
+            .WithDescription(
+                "Without the owner's credential (Authorization: Bearer oc_…) for ownerEmail, the owner is emailed a confirmation link and nothing "
+                + "else is sent for the board (no invitation, no delivery) until it is used; ownerConfirmationRequired says so. "
+                + "Owner quotas per UTC day answer 429 with Retry-After.")
+            .AcceptsOptionalKey(ApiKey.OwnerCredential).WithBodyProblems(StatusCodes.Status401Unauthorized).Idempotent();
+        boards.MapPost("/{id:guid}/owner-confirmation", ConfirmOwnerAsync).WithName("ConfirmOwner").RequireRateLimiting(RateLimits.OwnerConfirmation)
+            .WithSummary("Confirm the owner's address with the token from the emailed link; returns the owner credential once.")
+            .WithDescription("Single use; the link expires (Owners:ConfirmationLifetime). What waited (invitations, a delivery whose instant passed) is sent.")
+            .WithBodyProblems(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict);
+        boards.MapPost("/{id:guid}/owner-confirmation/resend", ResendOwnerConfirmationAsync).WithName("ResendOwnerConfirmation")
+            .RequireRateLimiting(RateLimits.OwnerConfirmation)
+            .WithSummary("Owner: email a new confirmation link (earlier links stop working).")
+            .AcceptsKeys(ApiKey.Owner, ApiKey.OwnerCredential).WithProblems(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict);
         boards.MapGet("/{id:guid}", GetBoardAsync).WithName("GetBoard")
             .WithSummary("Owner: status, schedule, contributor names and card count, delivery state; no card text while sealed.")
-            .AcceptsKeys(ApiKey.Owner).WithProblems(StatusCodes.Status404NotFound);
+            .AcceptsKeys(ApiKey.Owner, ApiKey.OwnerCredential).WithProblems(StatusCodes.Status404NotFound);
         boards.MapPatch("/{id:guid}", UpdateBoardAsync).WithName("UpdateBoard")
             .WithSummary("Owner: change title, recipient, deliverAt or timeZone before delivery (moves the delivery).")
-            .AcceptsKeys(ApiKey.Owner).WithBodyProblems(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict);
+            .AcceptsKeys(ApiKey.Owner, ApiKey.OwnerCredential).WithBodyProblems(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict);
         boards.MapPost("/{id:guid}/deliver", DeliverNowAsync).WithName("DeliverBoardNow").RequireRateLimiting(RateLimits.Deliver)
             .WithSummary("Owner: unlock the board now and send the recipient's email.")
-            .AcceptsKeys(ApiKey.Owner).WithProblems(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict);
+            .AcceptsKeys(ApiKey.Owner, ApiKey.OwnerCredential).WithProblems(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict);
         boards.MapDelete("/{id:guid}", CancelBoardAsync).WithName("CancelBoard")
             .WithSummary("Owner: cancel the board; it will never be delivered.")
-            .AcceptsKeys(ApiKey.Owner).WithProblems(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict);
+            .AcceptsKeys(ApiKey.Owner, ApiKey.OwnerCredential).WithProblems(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict);
         boards.MapPost("/{id:guid}/invitations", InviteAsync).WithName("InviteContributors").RequireRateLimiting(RateLimits.Invite)
             .WithSummary("Owner: email personal contribution links to up to 100 addresses; body {contributeKey, emails}.")
-            .AcceptsKeys(ApiKey.Owner).WithBodyProblems(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict).Idempotent();
+            .AcceptsKeys(ApiKey.Owner, ApiKey.OwnerCredential).WithBodyProblems(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict).Idempotent();
         boards.MapGet("/{id:guid}/summary", GetSummaryAsync).WithName("GetBoardSummary")
             .WithSummary("Contributor, owner or recipient: title, recipient name, deliverAt, status and card count.")
-            .AcceptsKeys(ApiKey.Contribute, ApiKey.Owner, ApiKey.Recipient).WithProblems(StatusCodes.Status404NotFound);
+            .AcceptsKeys(ApiKey.Contribute, ApiKey.Owner, ApiKey.Recipient, ApiKey.OwnerCredential).WithProblems(StatusCodes.Status404NotFound);
         boards.MapPost("/{id:guid}/cards", AddCardAsync).WithName("AddCard").RequireRateLimiting(RateLimits.AddCard)
             .WithSummary("Contributor: post a sealed card; returns its key once.")
             .AcceptsKeys(ApiKey.Contribute).WithBodyProblems(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict).Idempotent();
         boards.MapGet("/{id:guid}/cards", GetCardsAsync).WithName("GetCards")
             .WithSummary("Recipient, owner or contributor: every card, after delivery only (403 while sealed).")
-            .AcceptsKeys(ApiKey.Recipient, ApiKey.Owner, ApiKey.Contribute).WithProblems(StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound);
+            .AcceptsKeys(ApiKey.Recipient, ApiKey.Owner, ApiKey.Contribute, ApiKey.OwnerCredential).WithProblems(StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound);
         boards.MapGet("/{id:guid}/cards/{cardId:guid}", GetCardAsync).WithName("GetCard")
             .WithSummary("Author: read one's own card with its key.")
             .AcceptsKeys(ApiKey.Card).WithProblems(StatusCodes.Status404NotFound);
@@ -51,7 +63,7 @@ public static class BoardsApi
             .AcceptsKeys(ApiKey.Card).WithBodyProblems(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict);
         boards.MapDelete("/{id:guid}/cards/{cardId:guid}", RemoveCardAsync).WithName("RemoveCard")
             .WithSummary("Author (card key) or owner (owner key): remove a card before delivery.")
-            .AcceptsKeys(ApiKey.Card, ApiKey.Owner).WithProblems(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict);
+            .AcceptsKeys(ApiKey.Card, ApiKey.Owner, ApiKey.OwnerCredential).WithProblems(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict);
         return app;
     }
 
@@ -69,9 +81,19 @@ public static class BoardsApi
             body.ContributorEmails);
         var retry = await idempotency.ReadAsync(http, "POST /api/boards", command, keyCount: 2);
         var id = retry is null ? Guid.NewGuid() : Idempotency.BoardId(retry);
-        var created = await grains.GetGrain<IBoardGrain>(id).CreateAsync(command, retry);
+        var credential = CapabilityKey.From(http);
+        var created = await grains.GetGrain<IBoardGrain>(id).CreateAsync(command, retry, credential.Length > 0 ? credential : null);
         return TypedResults.Created($"/api/boards/{id}", created);
     }
+
+    private static async Task<Ok<OwnerConfirmed>> ConfirmOwnerAsync(Guid id, ConfirmOwnerRequest? request, HttpRequest http, IGrainFactory grains)
+    {
+        var body = RequestBodies.Required(request, http);
+        return TypedResults.Ok(await grains.GetGrain<IBoardGrain>(id).ConfirmOwnerAsync(body.Token ?? ""));
+    }
+
+    private static async Task<Ok<BoardOwnerView>> ResendOwnerConfirmationAsync(Guid id, HttpRequest request, IGrainFactory grains) =>
+        TypedResults.Ok(await grains.GetGrain<IBoardGrain>(id).ResendOwnerConfirmationAsync(CapabilityKey.From(request)));
 
     private static async Task<Ok<BoardOwnerView>> GetBoardAsync(Guid id, HttpRequest request, IGrainFactory grains) =>
         TypedResults.Ok(await grains.GetGrain<IBoardGrain>(id).GetOwnerViewAsync(CapabilityKey.From(request)));

@@ -4,6 +4,7 @@ using Kudos.Api.Boards;
 using Kudos.Api.Health;
 using Kudos.Api.Http;
 using Kudos.Api.OpenApi;
+using Kudos.Api.Owners;
 using Kudos.Api.Webhooks;
 using Kudos.ServiceDefaults.Dashboard;
 using Kudos.ServiceDefaults.Health;
@@ -92,6 +93,7 @@ public static class ApiHostingExtensions
         app.MapKudosDashboard();
         app.MapBoardsApi();
         app.MapAdminApi();
+        app.MapOwnersApi();
         app.MapUnsubscribe();
         app.MapWebhooksApi();
         return app;

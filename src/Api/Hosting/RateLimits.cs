@@ -38,6 +38,12 @@ public sealed class RateLimitOptions
     /// <summary><c>POST /u/{id}/{token}</c>: no credential beyond the link's token.</summary>
     public RateLimit Unsubscribe { get; set; } = new() { PermitsPerMinute = 30 };
 
+    /// <summary>
+    /// <c>POST /api/boards/{id}/owner-confirmation</c> and its resend: the confirmation token and the owner key are 256-bit,
+    /// so this only bounds the work a client can cause (and the confirmation emails a resend sends).
+    /// </summary>
+    public RateLimit OwnerConfirmation { get; set; } = new() { PermitsPerMinute = 20 };
+
     /// <summary><c>POST /api/webhooks/email-events</c>: signed provider events, which arrive in bursts from few addresses.</summary>
     public RateLimit Webhook { get; set; } = new() { PermitsPerMinute = 3000 };
 }
@@ -56,6 +62,7 @@ public static class RateLimits
     public const string Deliver = "Deliver";
     public const string Unsubscribe = "Unsubscribe";
     public const string Webhook = "Webhook";
+    public const string OwnerConfirmation = "OwnerConfirmation";
 
     /// <summary>The window is split in this many segments: a refused client may retry after one segment (10 s).</summary>
     private const int Segments = 6;
@@ -67,6 +74,7 @@ public static class RateLimits
     [
         (CreateBoard, o => o.CreateBoard), (AddCard, o => o.AddCard), (Invite, o => o.Invite),
         (Deliver, o => o.Deliver), (Unsubscribe, o => o.Unsubscribe), (Webhook, o => o.Webhook),
+        (OwnerConfirmation, o => o.OwnerConfirmation),
     ];
 
     public static IServiceCollection AddKudosRateLimits(this IServiceCollection services, IConfiguration configuration)

@@ -28,6 +28,8 @@ public static class ApiProblems
             KudosErrorKind.Forbidden => (StatusCodes.Status403Forbidden, "Sealed"),
             KudosErrorKind.Unavailable => (StatusCodes.Status503ServiceUnavailable, "Service unavailable"),
             KudosErrorKind.Unprocessable => (StatusCodes.Status422UnprocessableEntity, "Unprocessable request"),
+            KudosErrorKind.QuotaExceeded => (StatusCodes.Status429TooManyRequests, "Quota exceeded"),
+            KudosErrorKind.Unauthorized => (StatusCodes.Status401Unauthorized, "Unauthorized"),
             _ => (StatusCodes.Status400BadRequest, "Invalid request"),
         };
         return Create(status, title, ex.Code, ex.Detail, ex.Field);

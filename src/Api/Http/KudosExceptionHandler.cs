@@ -37,6 +37,15 @@ public sealed partial class KudosExceptionHandler(IProblemDetailsService problem
         }
 
         httpContext.Response.StatusCode = problem.Status!.Value;
+        if (exception is KudosException { RetryAfter: { } retryAfter })
+        {
+            httpContext.Response.Headers.RetryAfter = ((long)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+        else if (exception is KudosException { Kind: KudosErrorKind.Unauthorized })
+        {
+            httpContext.Response.Headers.WWWAuthenticate = "Bearer error=\"invalid_token\"";
+        }
+
         if (!await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = problem, Exception = exception }))
         {
             // The writer declines when the Accept header names no JSON type; the problem is still the answer (as JSON, which

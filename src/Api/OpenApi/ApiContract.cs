@@ -20,10 +20,13 @@ public enum ApiKey
 
     /// <summary>The operators' key (<c>Admin:Key</c>).</summary>
     Admin,
+
+    /// <summary>The owner credential issued when the owner confirmed their address (<c>oc_…</c>): opens every board of that address.</summary>
+    OwnerCredential,
 }
 
-/// <summary>Endpoint metadata: the keys an operation accepts (any one of them).</summary>
-public sealed record AcceptsKeysMetadata(IReadOnlyList<ApiKey> Keys);
+/// <summary>Endpoint metadata: the keys an operation accepts (any one of them); <paramref name="Optional"/> when it works without one too.</summary>
+public sealed record AcceptsKeysMetadata(IReadOnlyList<ApiKey> Keys, bool Optional = false);
 
 /// <summary>Endpoint metadata: the operation honours an <c>Idempotency-Key</c> header.</summary>
 public sealed record IdempotentMetadata;
@@ -45,6 +48,11 @@ public static class ApiContract
     public static TBuilder AcceptsKeys<TBuilder>(this TBuilder builder, params ApiKey[] keys)
         where TBuilder : IEndpointConventionBuilder =>
         builder.WithMetadata(new AcceptsKeysMetadata(keys));
+
+    /// <summary>The operation works without a key, and does more with this one (<c>Authorization: Bearer</c>).</summary>
+    public static TBuilder AcceptsOptionalKey<TBuilder>(this TBuilder builder, ApiKey key)
+        where TBuilder : IEndpointConventionBuilder =>
+        builder.WithMetadata(new AcceptsKeysMetadata([key], Optional: true));
 
     /// <summary>Declares the problems the operation can answer, besides <see cref="Always"/>: each as <c>application/problem+json</c>.</summary>
     public static RouteHandlerBuilder WithProblems(this RouteHandlerBuilder builder, params int[] statuses)

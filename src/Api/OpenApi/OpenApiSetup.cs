@@ -173,8 +173,16 @@ public static class OpenApiSetup
     private static void DescribeKeys(OpenApiOperation operation, AcceptsKeysMetadata keys, OpenApiDocument? document)
     {
         operation.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(BearerScheme, document)] = [] }];
+        if (keys.Optional)
+        {
+            // An empty requirement: the operation also works without any key.
+            operation.Security.Add(new OpenApiSecurityRequirement());
+        }
+
         var names = string.Join(" or ", keys.Keys.Select(KeyName));
-        var line = $"**Key:** the {names} key, as `Authorization: Bearer <key>`.";
+        var line = keys.Optional
+            ? $"**Key (optional):** the {names}, as `Authorization: Bearer <key>`."
+            : $"**Key:** the {names} key, as `Authorization: Bearer <key>`.";
         operation.Description = operation.Description is { Length: > 0 } existing ? $"{existing}\n\n{line}" : line;
     }
 
@@ -185,6 +193,7 @@ public static class OpenApiSetup
         ApiKey.Card => "card",
         ApiKey.Recipient => "recipient",
         ApiKey.Admin => "admin",
+        ApiKey.OwnerCredential => "owner credential (`oc_…`)",
         _ => throw new ArgumentOutOfRangeException(nameof(key), key, null),
     };
 

@@ -21,9 +21,30 @@ public sealed record UpdateBoard(
     DateTimeOffset? DeliverAt,
     string? TimeZone);
 
-/// <summary>The result of creating a board: the only time the owner and contribution keys are seen in clear.</summary>
+/// <summary>
+/// The result of creating a board: the only time the owner and contribution keys are seen in clear.
+/// <paramref name="OwnerConfirmationRequired"/>: a confirmation link was emailed to the owner, and nothing else is sent
+/// for the board until it is used.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("kudos.board-created")]
-public sealed record BoardCreated(Guid Id, string OwnerKey, string ContributeKey, BoardStatus Status, DateTimeOffset? DeliverAt);
+public sealed record BoardCreated(Guid Id, string OwnerKey, string ContributeKey, BoardStatus Status, DateTimeOffset? DeliverAt, bool OwnerConfirmationRequired = false);
+
+/// <summary>The owner confirmed their address through a board's link: the owner credential, seen in clear this once.</summary>
+[GenerateSerializer, Immutable, Alias("kudos.owner-confirmed")]
+public sealed record OwnerConfirmed(Guid BoardId, string OwnerEmail, string OwnerCredential, BoardStatus Status);
+
+/// <summary>One of an owner's boards, as their credential lists it.</summary>
+[GenerateSerializer, Immutable, Alias("kudos.owned-board")]
+public sealed record OwnedBoard(
+    Guid Id,
+    string Title,
+    string RecipientName,
+    BoardStatus Status,
+    DateTimeOffset? DeliverAt,
+    string TimeZone,
+    int CardCount,
+    DateTimeOffset CreatedAt,
+    bool OwnerConfirmationPending);
 
 /// <summary>The delivery email's state as the owner sees it.</summary>
 [GenerateSerializer, Immutable, Alias("kudos.delivery-view")]
@@ -44,7 +65,11 @@ public sealed record DeliveryView(
 [GenerateSerializer, Immutable, Alias("kudos.card-summary")]
 public sealed record CardSummary(Guid Id, string AuthorName, DateTimeOffset CreatedAt);
 
-/// <summary>The owner's view: everything but card text while sealed.</summary>
+/// <summary>
+/// The owner's view: everything but card text while sealed. <c>OwnerConfirmationPending</c>: the owner's address is not
+/// confirmed, so nothing is sent; <c>InvitationsHeld</c>: the reputation guard holds the invitations for an operator;
+/// <c>WaitingEmails</c>: invitations and reminders waiting for either.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("kudos.owner-view")]
 public sealed record BoardOwnerView(
     Guid Id,
@@ -62,7 +87,10 @@ public sealed record BoardOwnerView(
     DateTimeOffset? DeliveredAt,
     DeliveryView? Delivery,
     IReadOnlyList<CardSummary>? Cards = null,
-    IReadOnlyList<InviteeView>? Invitees = null);
+    IReadOnlyList<InviteeView>? Invitees = null,
+    bool OwnerConfirmationPending = false,
+    bool InvitationsHeld = false,
+    int WaitingEmails = 0);
 
 /// <summary>What a contributor's form needs.</summary>
 [GenerateSerializer, Immutable, Alias("kudos.board-summary")]

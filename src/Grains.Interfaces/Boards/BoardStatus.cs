@@ -1,6 +1,6 @@
 namespace Kudos.Grains.Boards;
 
-/// <summary>The lifecycle of a board: Draft → Scheduled → Delivered, or Cancelled.</summary>
+/// <summary>The lifecycle of a board: Draft → Scheduled → Delivered, or Cancelled; Scheduled → AwaitingOwnerConfirmation → Delivered when the owner confirms late.</summary>
 public enum BoardStatus
 {
     /// <summary>Not created yet (no such board).</summary>
@@ -17,4 +17,10 @@ public enum BoardStatus
 
     /// <summary>Cancelled by the owner: never delivered.</summary>
     Cancelled = 4,
+
+    /// <summary>
+    /// The delivery instant passed before the owner confirmed their address: still sealed, posting closed, nothing sent;
+    /// delivered as soon as the owner confirms.
+    /// </summary>
+    AwaitingOwnerConfirmation = 5,
 }

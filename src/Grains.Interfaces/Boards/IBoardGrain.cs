@@ -3,16 +3,31 @@ namespace Kudos.Grains.Boards;
 /// <summary>
 /// A kudos board: its sealed cards, its capability-key hashes and a durable reminder set to its delivery instant.
 /// Every method that takes a key answers <see cref="KudosErrorKind.NotFound"/> for a wrong key, exactly as for an
-/// unknown board, so ids cannot be probed.
+/// unknown board, so ids cannot be probed. Where the owner key is asked for, the owner's credential (issued when they
+/// confirmed their address) opens the board too.
 /// </summary>
 public interface IBoardGrain : IGrainWithGuidKey
 {
     /// <summary>
     /// Creates the board (a draft when no delivery instant is given, otherwise sealed and scheduled). With
     /// <paramref name="request"/>, the board's keys are the derived ones and a repeat of the same request answers the first
-    /// response again.
+    /// response again. Without a valid <paramref name="ownerCredential"/> for the owner's address (and when confirmation is
+    /// required) the owner is emailed a confirmation link and nothing else is sent until it is used.
     /// </summary>
-    Task<BoardCreated> CreateAsync(CreateBoard command, IdempotentRequest? request);
+    /// <exception cref="KudosException">Invalid input; a credential that is not the owner's (401); an owner quota (429).</exception>
+    Task<BoardCreated> CreateAsync(CreateBoard command, IdempotentRequest? request, string? ownerCredential = null);
+
+    /// <summary>Confirms the owner's address with the token from the confirmation link; releases what waited and returns the owner credential.</summary>
+    Task<OwnerConfirmed> ConfirmOwnerAsync(string token);
+
+    /// <summary>Emails the owner a new confirmation link (the earlier ones stop working).</summary>
+    Task<BoardOwnerView> ResendOwnerConfirmationAsync(string ownerKey);
+
+    /// <summary>The board as its owner's list shows it; <paramref name="ownerKey"/> is the board's owner key or the owner's credential.</summary>
+    Task<OwnedBoard> GetOwnedBoardAsync(string ownerKey);
+
+    /// <summary>Told by the owner's grain when an operator lifts the reputation hold: held invitations leave.</summary>
+    Task OnInvitationsReleasedAsync();
 
     /// <summary>The owner's view: status, schedule, contributor names and count, and the delivery's state.</summary>
     Task<BoardOwnerView> GetOwnerViewAsync(string ownerKey);

@@ -15,6 +15,7 @@ public static class EmailTypes
     public const string Invitation = "invitation";
     public const string Reminder = "reminder";
     public const string OwnerNotice = "owner-notice";
+    public const string OwnerConfirmation = "owner-confirmation";
 
     /// <summary>The kinds a recipient can unsubscribe from (RFC 8058); deliveries and notices are not among them.</summary>
     public static readonly IReadOnlySet<string> Unsubscribable = new HashSet<string>(StringComparer.Ordinal) { Invitation, Reminder };
@@ -35,6 +36,7 @@ public static class EmailTypes
 /// <param name="MaxAttempts">Overrides the configured retry policy's attempt count.</param>
 /// <param name="TenantId">Optional grouping for analytics.</param>
 /// <param name="OutcomeBoardId">The board told when the message is sent, fails, is suppressed or held.</param>
+/// <param name="ReputationOwner">The normalized owner address whose sender reputation a hard bounce or complaint counts against.</param>
 [GenerateSerializer, Immutable, Alias("kudos.email-message")]
 public sealed record EmailMessage(
     IReadOnlyList<Mailbox> To,
@@ -50,7 +52,8 @@ public sealed record EmailMessage(
     DateTimeOffset? ScheduledFor = null,
     int? MaxAttempts = null,
     string? TenantId = null,
-    Guid? OutcomeBoardId = null)
+    Guid? OutcomeBoardId = null,
+    string? ReputationOwner = null)
 {
     public const int DefaultPriority = EmailPriorities.Default;
 

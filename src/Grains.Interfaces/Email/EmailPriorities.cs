@@ -12,6 +12,9 @@ public static class EmailPriorities
     /// <summary>The owner's notice that a delivery failed: the most urgent mail the product sends.</summary>
     public const int OwnerNotice = Highest;
 
+    /// <summary>The link that confirms a new owner's address: nothing else leaves for the board until it is used.</summary>
+    public const int OwnerConfirmation = Highest;
+
     /// <summary>The board to its recipient, at the delivery instant.</summary>
     public const int Delivery = 2;
 

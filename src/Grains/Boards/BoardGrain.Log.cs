@@ -25,4 +25,10 @@ public sealed partial class BoardGrain
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Board {BoardId} handed an email to {DispatchId} ({DispatchStatus})")]
     private partial void LogHandedOff(Guid boardId, string dispatchId, DispatchStatus dispatchStatus);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Board {BoardId}: the owner confirmed their address; the board is {Status}")]
+    private partial void LogOwnerConfirmed(Guid boardId, BoardStatus status);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Board {BoardId} due at {DeliverAt} waits for its owner to confirm their address")]
+    private partial void LogAwaitingOwner(Guid boardId, DateTimeOffset? deliverAt);
 }

@@ -1,4 +1,5 @@
 using Kudos.Grains.Email;
+using Kudos.Grains.Owners;
 using Kudos.Grains.Scheduling;
 using Kudos.Grains.Security;
 using Kudos.Grains.Telemetry;
@@ -20,6 +21,7 @@ public sealed partial class BoardGrain(
     TimeProvider time,
     IOptions<KudosOptions> options,
     IOptions<EmailOptions> emailOptions,
+    IOptions<OwnerOptions> ownerOptions,
     ILogger<BoardGrain> logger) : Grain, IBoardGrain, IRemindable
 {
     private const string DeliverReminder = "deliver";
@@ -62,6 +64,11 @@ public sealed partial class BoardGrain(
 
     private Guid Id => this.GetPrimaryKey();
 
+    private IOwnerGrain Owner => GrainFactory.GetGrain<IOwnerGrain>(Addresses.Normalize(State.OwnerEmail));
+
+    /// <summary>Invitations and reminders wait while the owner is unconfirmed or held by the reputation guard.</summary>
+    private bool InvitationsWait => State.OwnerConfirmation is not null || State.InvitationsHeld;
+
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         // Rows written before the outbox kept an unsent delivery email in the delivery record.
@@ -81,7 +88,7 @@ public sealed partial class BoardGrain(
         return Task.CompletedTask;
     }
 
-    public async Task<BoardCreated> CreateAsync(CreateBoard command, IdempotentRequest? request)
+    public async Task<BoardCreated> CreateAsync(CreateBoard command, IdempotentRequest? request, string? ownerCredential = null)
     {
         if (State.Status != BoardStatus.None && RequestLog.ReplayCreation(Id, State, command, request) is { } first)
         {
@@ -89,11 +96,29 @@ public sealed partial class BoardGrain(
             return first;
         }
 
-        var (ownerKey, contributeKey) = BoardRules.Create(State, command, time.GetUtcNow(), request?.Keys);
+        var now = time.GetUtcNow();
+        string ownerKey = "", contributeKey = "";
+        var confirmed = false;
+
+        // The owner's quotas are counted before the board is written; if one is exhausted the board is dropped from memory.
+        await this.ResetOnFailureAsync(board, async () =>
+        {
+            (ownerKey, contributeKey) = BoardRules.Create(State, command, now, request?.Keys);
+            confirmed = await IsOwnerConfirmedAsync(ownerCredential);
+            IReadOnlyList<string> invitationIds = [.. (command.ContributorEmails ?? []).Select(e => InvitationEmail.InvitationId(Id, e)).Distinct()];
+            var standing = await Owner.AdmitBoardAsync(Id, confirmed, invitationIds);
+            State.InvitationsHeld = standing.InvitationsHeld && invitationIds.Count > 0;
+        });
+
         State.CreationFingerprint = request?.Fingerprint;
         if (command.ContributorEmails is { Count: > 0 } emails)
         {
             Invite(contributeKey, emails);
+        }
+
+        if (!confirmed)
+        {
+            RecordOwnerConfirmation(due: false);
         }
 
         await board.WriteStateAsync();
@@ -105,18 +130,86 @@ public sealed partial class BoardGrain(
 
         LogCreated(Id, State.Status, State.DeliverAt);
         await HandOffAsync();
-        return new BoardCreated(Id, ownerKey, contributeKey, State.Status, State.DeliverAt);
+        return new BoardCreated(Id, ownerKey, contributeKey, State.Status, State.DeliverAt, State.OwnerConfirmation is not null);
+    }
+
+    public async Task<OwnerConfirmed> ConfirmOwnerAsync(string token)
+    {
+        var credential = "";
+        await this.ResetOnFailureAsync(board, async () =>
+        {
+            BoardRules.ConfirmOwner(State, token, time.GetUtcNow());
+            credential = await Owner.IssueCredentialAsync(Id);
+            ReleaseWaiting();
+            await board.WriteStateAsync();
+        });
+
+        LogOwnerConfirmed(Id, State.Status);
+        if (State.Status == BoardStatus.Scheduled)
+        {
+            // Invitee reminders were not armed while invitations waited; a board whose instant passed is delivered now.
+            await ScheduleReminderAsync();
+            await DeliverAsync(force: false, "owner-confirmed");
+        }
+
+        await HandOffAsync();
+        return new OwnerConfirmed(Id, State.OwnerEmail, credential, State.Status);
+    }
+
+    public async Task<BoardOwnerView> ResendOwnerConfirmationAsync(string ownerKey)
+    {
+        await EnsureOwnerAsync(ownerKey);
+        if (State.OwnerConfirmation is null)
+        {
+            throw KudosException.Conflict("owner_confirmed", "The owner's address is already confirmed for this board.");
+        }
+
+        BoardRules.EnsureNotFinal(State);
+        if (State.OwnerConfirmation.EmailsSent >= ownerOptions.Value.Quotas.ConfirmationEmailsPerBoard)
+        {
+            RecordOwnerConfirmation(due: false); // throws the board's limit
+        }
+
+        await Owner.AdmitConfirmationEmailAsync(Id);
+        RecordOwnerConfirmation(due: State.Status == BoardStatus.AwaitingOwnerConfirmation);
+        await board.WriteStateAsync();
+        await HandOffAsync();
+        return await OwnerViewAsync();
+    }
+
+    public async Task<OwnedBoard> GetOwnedBoardAsync(string ownerKey)
+    {
+        await EnsureOwnerAsync(ownerKey);
+        return new OwnedBoard(Id, State.Title, State.RecipientName, State.Status, State.DeliverAt, State.TimeZone, State.Cards.Count, State.CreatedAt, State.OwnerConfirmation is not null);
+    }
+
+    public async Task OnInvitationsReleasedAsync()
+    {
+        if (!State.InvitationsHeld)
+        {
+            return;
+        }
+
+        State.InvitationsHeld = false;
+        ReleaseWaiting();
+        await board.WriteStateAsync();
+        if (State.Status == BoardStatus.Scheduled)
+        {
+            await ScheduleReminderAsync();
+        }
+
+        await HandOffAsync();
     }
 
     public async Task<BoardOwnerView> GetOwnerViewAsync(string ownerKey)
     {
-        EnsureKey(ownerKey, State.OwnerKeyHash);
+        await EnsureOwnerAsync(ownerKey);
         return await OwnerViewAsync();
     }
 
     public async Task<BoardOwnerView> UpdateAsync(string ownerKey, UpdateBoard command)
     {
-        EnsureKey(ownerKey, State.OwnerKeyHash);
+        await EnsureOwnerAsync(ownerKey);
         var moved = BoardRules.Update(State, command, time.GetUtcNow());
         await board.WriteStateAsync();
         if (moved)
@@ -131,18 +224,20 @@ public sealed partial class BoardGrain(
 
     public async Task<BoardOwnerView> DeliverNowAsync(string ownerKey)
     {
-        EnsureKey(ownerKey, State.OwnerKeyHash);
+        await EnsureOwnerAsync(ownerKey);
         BoardRules.EnsureNotFinal(State);
+        BoardRules.EnsureOwnerConfirmed(State);
         await DeliverAsync(force: true, "now");
         return await OwnerViewAsync();
     }
 
     public async Task CancelAsync(string ownerKey)
     {
-        EnsureKey(ownerKey, State.OwnerKeyHash);
+        await EnsureOwnerAsync(ownerKey);
         BoardRules.Cancel(State, time.GetUtcNow());
         // Invitations to a cancelled board that were not handed off yet have nothing left to invite to.
         State.Outbox.Clear();
+        State.Waiting.Clear();
         await board.WriteStateAsync();
         await HandOffAsync();
         LogCancelled(Id);
@@ -150,7 +245,7 @@ public sealed partial class BoardGrain(
 
     public async Task<IReadOnlyList<InviteeView>> InviteAsync(string ownerKey, string contributeKey, IReadOnlyList<string> emails, IdempotentRequest? request)
     {
-        EnsureKey(ownerKey, State.OwnerKeyHash);
+        await EnsureOwnerAsync(ownerKey);
         if (RequestLog.IsReplay(State, request, time.GetUtcNow()))
         {
             await HandOffAsync();
@@ -167,7 +262,18 @@ public sealed partial class BoardGrain(
             throw KudosException.Invalid("emails", $"'emails' must list 1 to {BoardLimits.MaxInvitees} addresses.");
         }
 
-        Invite(contributeKey, emails);
+        // The owner's daily quota is counted first; if it is exhausted, the invitees are dropped from memory again.
+        await this.ResetOnFailureAsync(board, async () =>
+        {
+            var fresh = Invite(contributeKey, emails);
+            var standing = await Owner.AdmitInvitationsAsync(Id, [.. fresh.Select(i => InvitationEmail.InvitationId(Id, i.Email))]);
+            if (standing.InvitationsHeld && fresh.Count > 0 && !State.InvitationsHeld)
+            {
+                // Already recorded in the outbox: move them to wait for the operator.
+                State.InvitationsHeld = true;
+                HoldInvitations();
+            }
+        });
         RequestLog.Record(State, request, time.GetUtcNow());
         await board.WriteStateAsync();
         if (State.Status == BoardStatus.Scheduled)
@@ -189,10 +295,10 @@ public sealed partial class BoardGrain(
         return Mask(invitee.Email);
     }
 
-    public Task<BoardSummary> GetSummaryAsync(string key)
+    public async Task<BoardSummary> GetSummaryAsync(string key)
     {
-        EnsureAnyKey(key);
-        return Task.FromResult(new BoardSummary(Id, State.Title, State.RecipientName, State.Status, State.DeliverAt, State.TimeZone, State.Cards.Count));
+        await EnsureAnyKeyAsync(key);
+        return new BoardSummary(Id, State.Title, State.RecipientName, State.Status, State.DeliverAt, State.TimeZone, State.Cards.Count);
     }
 
     public async Task<CardCreated> AddCardAsync(string contributeKey, NewCard card, IdempotentRequest? request)
@@ -223,7 +329,7 @@ public sealed partial class BoardGrain(
     public async Task RemoveCardAsync(Guid cardId, string key)
     {
         var card = State.Status == BoardStatus.None ? null : State.Cards.Find(c => c.Id == cardId);
-        if (card is null || !(CapabilityKeys.Matches(key, card.KeyHash) || CapabilityKeys.Matches(key, State.OwnerKeyHash)))
+        if (card is null || !(CapabilityKeys.Matches(key, card.KeyHash) || await IsOwnerAsync(key)))
         {
             throw KudosException.NotFound("card");
         }
@@ -232,13 +338,11 @@ public sealed partial class BoardGrain(
         await board.WriteStateAsync();
     }
 
-    public Task<IReadOnlyList<CardView>> GetCardsAsync(string key)
+    public async Task<IReadOnlyList<CardView>> GetCardsAsync(string key)
     {
-        EnsureAnyKey(key);
-
+        await EnsureAnyKeyAsync(key);
         BoardRules.EnsureUnsealed(State);
-        IReadOnlyList<CardView> cards = [.. State.Cards.OrderBy(c => c.CreatedAt).Select(ToView)];
-        return Task.FromResult(cards);
+        return [.. State.Cards.OrderBy(c => c.CreatedAt).Select(ToView)];
     }
 
     public async Task OnDeliveryOutcomeAsync(DispatchView outcome)
@@ -283,7 +387,9 @@ public sealed partial class BoardGrain(
     private async Task RemindInviteesAsync()
     {
         var now = time.GetUtcNow();
-        var toRemind = State.Status == BoardStatus.Scheduled && !BoardRules.IsPostingClosed(State, now) ? BoardRules.InviteesToRemind(State).ToList() : [];
+        var toRemind = State.Status == BoardStatus.Scheduled && !InvitationsWait && !BoardRules.IsPostingClosed(State, now)
+            ? BoardRules.InviteesToRemind(State).ToList()
+            : [];
         foreach (var invitee in toRemind)
         {
             Record(InvitationEmail.ReminderId(Id, invitee.Email), InvitationEmail.Compose(Id, State, invitee, reminder: true, emailOptions.Value.UnsubscribeMailbox));
@@ -299,8 +405,8 @@ public sealed partial class BoardGrain(
         await HandOffAsync();
     }
 
-    /// <summary>Adds the invitees and records their invitations in the outbox (the caller writes the state).</summary>
-    private void Invite(string contributeKey, IReadOnlyList<string> emails)
+    /// <summary>Adds the invitees and records their invitations in the outbox (the caller writes the state); returns the new ones.</summary>
+    private List<InviteeState> Invite(string contributeKey, IReadOnlyList<string> emails)
     {
         var invited = BoardRules.Invite(
             State,
@@ -312,17 +418,55 @@ public sealed partial class BoardGrain(
         {
             Record(InvitationEmail.InvitationId(Id, invitee.Email), InvitationEmail.Compose(Id, State, invitee, reminder: false, emailOptions.Value.UnsubscribeMailbox));
         }
+
+        return [.. invited.Select(i => i.Invitee)];
     }
+
+    /// <summary>Records a new confirmation link for the owner in the outbox (the caller writes the state).</summary>
+    private void RecordOwnerConfirmation(bool due)
+    {
+        var token = BoardRules.IssueConfirmation(State, time.GetUtcNow(), ownerOptions.Value.ConfirmationLifetime, ownerOptions.Value.Quotas.ConfirmationEmailsPerBoard);
+        var url = OwnerConfirmationEmail.ConfirmUrl(options.Value.PublicBaseUrl, Id, token);
+        Record(OwnerConfirmationEmail.DispatchId(Id, State.OwnerConfirmation!.EmailsSent), OwnerConfirmationEmail.Compose(Id, State, url, due));
+    }
+
+    /// <summary>Moves what waited for the owner to the outbox, once the owner is confirmed and not held.</summary>
+    private void ReleaseWaiting()
+    {
+        if (InvitationsWait || State.Waiting.Count == 0)
+        {
+            return;
+        }
+
+        var now = time.GetUtcNow();
+        foreach (var entry in State.Waiting)
+        {
+            entry.RecordedAt = now;
+            State.Outbox.Add(entry);
+        }
+
+        State.Waiting.Clear();
+    }
+
+    /// <summary>Moves invitations and reminders not handed off yet from the outbox to wait for the owner.</summary>
+    private void HoldInvitations()
+    {
+        var held = State.Outbox.Where(e => MustWait(e.Email)).ToList();
+        State.Outbox.RemoveAll(held.Contains);
+        State.Waiting.AddRange(held);
+    }
+
+    private bool MustWait(EmailMessage email) => InvitationsWait && email.EmailType is EmailTypes.Invitation or EmailTypes.Reminder;
 
     /// <summary>Puts an email in the outbox, once per dispatch id; the caller writes the state, then calls <see cref="HandOffAsync"/>.</summary>
     private bool Record(string dispatchId, EmailMessage email)
     {
-        if (State.Outbox.Exists(e => e.DispatchId == dispatchId))
+        if (State.Outbox.Exists(e => e.DispatchId == dispatchId) || State.Waiting.Exists(e => e.DispatchId == dispatchId))
         {
             return false;
         }
 
-        State.Outbox.Add(new OutboxEntry { DispatchId = dispatchId, Email = email, RecordedAt = time.GetUtcNow() });
+        (MustWait(email) ? State.Waiting : State.Outbox).Add(new OutboxEntry { DispatchId = dispatchId, Email = email, RecordedAt = time.GetUtcNow() });
         return true;
     }
 
@@ -367,7 +511,7 @@ public sealed partial class BoardGrain(
             }
         }
 
-        if (State.Status is BoardStatus.Delivered or BoardStatus.Cancelled)
+        if (State.Status is BoardStatus.Delivered or BoardStatus.Cancelled or BoardStatus.AwaitingOwnerConfirmation)
         {
             await Deliver.CancelAsync();
             if (State.Invitees.Count > 0)
@@ -405,7 +549,19 @@ public sealed partial class BoardGrain(
     private async Task DeliverAsync(bool force, string trigger)
     {
         var now = time.GetUtcNow();
-        if (State.Status is BoardStatus.Draft or BoardStatus.Scheduled && (force || BoardRules.IsDue(State, now)))
+        if (!force && State.OwnerConfirmation is not null && BoardRules.IsDue(State, now))
+        {
+            // Sealed until the owner confirms; the owner is told, with a fresh link (unless the board's limit was reached).
+            BoardRules.AwaitOwner(State);
+            if (State.OwnerConfirmation.EmailsSent < ownerOptions.Value.Quotas.ConfirmationEmailsPerBoard)
+            {
+                RecordOwnerConfirmation(due: true);
+            }
+
+            await board.WriteStateAsync();
+            LogAwaitingOwner(Id, State.DeliverAt);
+        }
+        else if (State.Status is BoardStatus.Draft or BoardStatus.Scheduled && (force || BoardRules.IsDue(State, now)))
         {
             using var activity = KudosMetrics.StartDelivery(Id, trigger);
             var recipientKey = BoardRules.Unlock(State, now);
@@ -481,7 +637,10 @@ public sealed partial class BoardGrain(
             State.DeliveredAt,
             delivery,
             [.. State.Cards.OrderBy(c => c.CreatedAt).Select(c => new CardSummary(c.Id, c.AuthorName, c.CreatedAt))],
-            InviteeViews());
+            InviteeViews(),
+            State.OwnerConfirmation is not null,
+            State.InvitationsHeld,
+            State.Waiting.Count);
     }
 
     private CardState FindCard(Guid cardId, string cardKey)
@@ -490,16 +649,55 @@ public sealed partial class BoardGrain(
         return card is not null && CapabilityKeys.Matches(cardKey, card.KeyHash) ? card : throw KudosException.NotFound("card");
     }
 
-    /// <summary>The owner's, the contributors' or the recipient's key; each is compared, without an early exit.</summary>
-    private void EnsureAnyKey(string presented)
+    /// <summary>The owner's, the contributors' or the recipient's key (each compared, without an early exit), or the owner's credential.</summary>
+    private async Task EnsureAnyKeyAsync(string presented)
     {
         if (State.Status == BoardStatus.None
             || !(CapabilityKeys.Matches(presented, State.OwnerKeyHash)
                  | CapabilityKeys.Matches(presented, State.ContributeKeyHash)
-                 | CapabilityKeys.Matches(presented, State.RecipientKeyHash)))
+                 | CapabilityKeys.Matches(presented, State.RecipientKeyHash)
+                 || await IsOwnerCredentialAsync(presented)))
         {
             throw KudosException.NotFound("board");
         }
+    }
+
+    /// <summary>The board's owner key or the owner's credential; anything else is answered as an unknown board.</summary>
+    private async Task EnsureOwnerAsync(string presented)
+    {
+        if (!await IsOwnerAsync(presented))
+        {
+            throw KudosException.NotFound("board");
+        }
+    }
+
+    private async Task<bool> IsOwnerAsync(string presented) =>
+        State.Status != BoardStatus.None && (CapabilityKeys.Matches(presented, State.OwnerKeyHash) || await IsOwnerCredentialAsync(presented));
+
+    /// <summary>Whether <paramref name="presented"/> is a live credential of this board's owner address (looked up by its hash).</summary>
+    private async Task<bool> IsOwnerCredentialAsync(string? presented) =>
+        await OwnerCredentials.OwnerOfAsync(GrainFactory, presented) is { } address
+        && string.Equals(address, Addresses.Normalize(State.OwnerEmail), StringComparison.Ordinal);
+
+    /// <summary>
+    /// For a new board: whether its owner counts as confirmed — confirmation is off, or a credential of the owner's address
+    /// was presented. A credential that is not one (unknown, revoked, another address) is refused rather than ignored.
+    /// </summary>
+    private async Task<bool> IsOwnerConfirmedAsync(string? ownerCredential)
+    {
+        if (string.IsNullOrEmpty(ownerCredential))
+        {
+            return !ownerOptions.Value.RequireConfirmation;
+        }
+
+        return await IsOwnerCredentialAsync(ownerCredential)
+            ? true
+            : throw new KudosException(
+                KudosErrorKind.Unauthorized,
+                "owner_credential_invalid",
+                "The bearer credential is not a valid owner credential for ownerEmail (unknown, revoked, or issued to another address). "
+                + "Send the request without it to have a confirmation link emailed to the owner.",
+                "Authorization");
     }
 
     private void EnsureKey(string presented, string storedHash)

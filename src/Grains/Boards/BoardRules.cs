@@ -8,7 +8,6 @@ namespace Kudos.Grains.Boards;
 /// </summary>
 public static class BoardRules
 {
-    /// <summary>Fills a new board's state; returns the keys in clear (only their hashes are kept).</summary>
     /// <summary>Validates and applies a new board; <paramref name="keys"/> are the owner and contribution keys when the API derived them.</summary>
     public static (string OwnerKey, string ContributeKey) Create(BoardState state, CreateBoard command, DateTimeOffset now, IReadOnlyList<string>? keys = null)
     {
@@ -62,6 +61,11 @@ public static class BoardRules
         var recipientEmail = command.RecipientEmail is null ? state.RecipientEmail : InputRules.Email(command.RecipientEmail, "recipientEmail");
         var timeZone = command.TimeZone is null ? state.TimeZone : InputRules.TimeZone(command.TimeZone);
         var deliverAt = command.DeliverAt is { } at ? InputRules.DeliverAt(at, now) : state.DeliverAt;
+        if (command.DeliverAt is null && state.Status == BoardStatus.AwaitingOwnerConfirmation)
+        {
+            EnsureOwnerConfirmed(state);
+        }
+
         if (command.DeliverAt is null && IsPostingClosed(state, now))
         {
             throw KudosException.Conflict("delivery_due", "The delivery instant has passed; the board is being delivered.");
@@ -104,7 +108,6 @@ public static class BoardRules
         return recipientKey;
     }
 
-    /// <summary>Adds a card while posting is open; returns the card and its key in clear.</summary>
     /// <summary>Adds a card; <paramref name="identity"/> is its id and key when the API derived them from an Idempotency-Key.</summary>
     public static (CardState Card, string CardKey) AddCard(BoardState state, NewCard card, DateTimeOffset now, (Guid Id, string Key)? identity = null)
     {
@@ -191,6 +194,69 @@ public static class BoardRules
     {
         EnsurePostingOpen(state, now);
         state.Cards.Remove(card);
+    }
+
+    /// <summary>
+    /// A new confirmation link for the owner's address, replacing any earlier one; returns the token in clear (it goes into
+    /// the email). A board sends at most <paramref name="maxEmails"/> of them.
+    /// </summary>
+    public static string IssueConfirmation(BoardState state, DateTimeOffset now, TimeSpan lifetime, int maxEmails)
+    {
+        var sent = state.OwnerConfirmation?.EmailsSent ?? 0;
+        if (sent >= maxEmails)
+        {
+            throw KudosException.Conflict(
+                "quota_confirmation_emails",
+                $"This board has sent {maxEmails} confirmation emails, its limit; use the newest one, or create the board again.");
+        }
+
+        var token = CapabilityKeys.New();
+        state.OwnerConfirmation = new OwnerConfirmationState { TokenHash = CapabilityKeys.Hash(token), ExpiresAt = now + lifetime, EmailsSent = sent + 1 };
+        return token;
+    }
+
+    /// <summary>
+    /// Confirms the owner's address with the newest link's token: single use, until it expires. A board whose instant
+    /// passed meanwhile becomes Scheduled again, due at once.
+    /// </summary>
+    public static void ConfirmOwner(BoardState state, string token, DateTimeOffset now)
+    {
+        if (state.Status != BoardStatus.None && state.OwnerConfirmation is null && CapabilityKeys.Matches(token, state.ConfirmedTokenHash))
+        {
+            throw KudosException.Conflict("owner_already_confirmed", "This link was already used: the address is confirmed. Open the board from the browser that confirmed it.");
+        }
+
+        if (state.Status == BoardStatus.None || state.OwnerConfirmation is not { } pending || !CapabilityKeys.Matches(token, pending.TokenHash))
+        {
+            throw KudosException.NotFound("confirmation link");
+        }
+
+        if (now >= pending.ExpiresAt)
+        {
+            throw KudosException.Conflict("confirmation_expired", $"This link expired at {pending.ExpiresAt:yyyy-MM-dd HH:mm} UTC. Open the board page and ask for a new one.");
+        }
+
+        state.OwnerConfirmation = null;
+        state.ConfirmedTokenHash = pending.TokenHash;
+        state.OwnerConfirmedAt = now;
+        if (state.Status == BoardStatus.AwaitingOwnerConfirmation)
+        {
+            state.Status = BoardStatus.Scheduled;
+        }
+    }
+
+    /// <summary>The instant passed before the owner confirmed: the board stays sealed, posting closes, nothing is sent.</summary>
+    public static void AwaitOwner(BoardState state) => state.Status = BoardStatus.AwaitingOwnerConfirmation;
+
+    /// <summary>Refuses what would send the board before the owner's address is confirmed.</summary>
+    public static void EnsureOwnerConfirmed(BoardState state)
+    {
+        if (state.OwnerConfirmation is not null)
+        {
+            throw KudosException.Conflict(
+                "owner_unconfirmed",
+                $"Confirm your address first: the link was emailed to {state.OwnerEmail}. Until then nothing is sent for this board.");
+        }
     }
 
     /// <summary>Whether every card may be read: only once the board is delivered.</summary>

@@ -47,6 +47,24 @@ public sealed class BoardState
     /// </summary>
     public List<OutboxEntry> Outbox { get; set; } = [];
 
+    /// <summary>
+    /// Emails that wait for the owner: invitations and reminders while the owner's address is unconfirmed
+    /// (<see cref="OwnerConfirmation"/>) or their invitations are held by the reputation guard (<see cref="InvitationsHeld"/>).
+    /// They move to the <see cref="Outbox"/> when both are lifted.
+    /// </summary>
+    public List<OutboxEntry> Waiting { get; set; } = [];
+
+    /// <summary>The owner's address is not confirmed yet; null once confirmed, or when confirmation was not required.</summary>
+    public OwnerConfirmationState? OwnerConfirmation { get; set; }
+
+    /// <summary>The hash of the token that confirmed the owner (a second use is told apart from a wrong link).</summary>
+    public string? ConfirmedTokenHash { get; set; }
+
+    public DateTimeOffset? OwnerConfirmedAt { get; set; }
+
+    /// <summary>The sender-reputation guard holds the owner's invitations; set when an invitation was asked for during a hold.</summary>
+    public bool InvitationsHeld { get; set; }
+
     /// <summary>The content fingerprint of the <c>Idempotency-Key</c> request that created the board, if one did.</summary>
     public string? CreationFingerprint { get; set; }
 
@@ -109,4 +127,14 @@ public sealed class RequestRecord
     public string Fingerprint { get; set; } = "";
 
     public DateTimeOffset At { get; set; }
+}
+
+/// <summary>A pending owner confirmation: the newest link's token hash (earlier links stop working), its expiry, emails sent.</summary>
+public sealed class OwnerConfirmationState
+{
+    public string TokenHash { get; set; } = "";
+
+    public DateTimeOffset ExpiresAt { get; set; }
+
+    public int EmailsSent { get; set; }
 }

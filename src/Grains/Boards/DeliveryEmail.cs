@@ -12,7 +12,7 @@ public static class DeliveryEmail
 
     /// <summary>The recipient's link. The key travels in the fragment so it never reaches a server log.</summary>
     public static string RecipientUrl(Uri publicBaseUrl, Guid boardId, string recipientKey) =>
-        $"{publicBaseUrl.GetLeftPart(UriPartial.Authority)}{publicBaseUrl.AbsolutePath.TrimEnd('/')}/b/{boardId:N}#k={recipientKey}";
+        $"{PublicLinks.Base(publicBaseUrl)}/b/{boardId:N}#k={recipientKey}";
 
     public static EmailMessage Compose(Guid boardId, BoardState board, string recipientUrl)
     {

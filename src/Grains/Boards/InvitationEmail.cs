@@ -15,11 +15,11 @@ public static class InvitationEmail
 
     /// <summary>The contribution link; the key and the personal invite token travel in the fragment.</summary>
     public static string InviteUrl(Uri publicBaseUrl, Guid boardId, string contributeKey, string inviteToken) =>
-        $"{Base(publicBaseUrl)}/c/{boardId:N}#k={contributeKey}&i={inviteToken}";
+        $"{PublicLinks.Base(publicBaseUrl)}/c/{boardId:N}#k={contributeKey}&i={inviteToken}";
 
     /// <summary>The one-click unsubscribe URL: a POST to it unsubscribes, a GET only shows a page.</summary>
     public static string UnsubscribeUrl(Uri publicBaseUrl, Guid boardId, string unsubscribeToken) =>
-        $"{Base(publicBaseUrl)}/u/{boardId:N}/{unsubscribeToken}";
+        $"{PublicLinks.Base(publicBaseUrl)}/u/{boardId:N}/{unsubscribeToken}";
 
     public static EmailMessage Compose(Guid boardId, BoardState board, InviteeState invitee, bool reminder, string? unsubscribeMailbox)
     {
@@ -65,10 +65,9 @@ public static class InvitationEmail
             reminder ? EmailTypes.Reminder : EmailTypes.Invitation,
             boardId.ToString("N"),
             Headers: [new EmailHeader("List-Unsubscribe", listUnsubscribe), new EmailHeader("List-Unsubscribe-Post", "List-Unsubscribe=One-Click")],
-            Priority: reminder ? EmailPriorities.InviteeReminder : EmailPriorities.Invitation);
+            Priority: reminder ? EmailPriorities.InviteeReminder : EmailPriorities.Invitation,
+            ReputationOwner: Addresses.Normalize(board.OwnerEmail));
     }
-
-    private static string Base(Uri publicBaseUrl) => $"{publicBaseUrl.GetLeftPart(UriPartial.Authority)}{publicBaseUrl.AbsolutePath.TrimEnd('/')}";
 
     private static string AddressHash(string email) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Addresses.Normalize(email))).AsSpan(0, 12));

@@ -221,6 +221,11 @@ public sealed class Dispatch(string id, DispatchState state, EmailOptions option
                         : new CountSoftBounce(Addresses.Normalize(address), options.SoftBounceLimit, now + options.SoftBounceSuppression, detail));
                 }
 
+                if (providerEvent.IsHardBounce && state.Message?.ReputationOwner is { } bouncedFor)
+                {
+                    before.Add(new CountAgainstOwner(bouncedFor, DispatchStatus.Bounced));
+                }
+
                 break;
             case ProviderEventTypes.Complained:
                 counter = EmailCounters.Complained;
@@ -228,6 +233,11 @@ public sealed class Dispatch(string id, DispatchState state, EmailOptions option
                 if (address is not null)
                 {
                     before.Add(new SuppressAddress(Addresses.Normalize(address), SuppressionReason.Complaint, detail));
+                }
+
+                if (state.Message?.ReputationOwner is { } complainedOf)
+                {
+                    before.Add(new CountAgainstOwner(complainedOf, DispatchStatus.Complained));
                 }
 
                 break;

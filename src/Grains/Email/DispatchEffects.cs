@@ -24,6 +24,9 @@ public sealed record CountSoftBounce(string Address, int Limit, DateTimeOffset U
 /// <summary>Add the dispatch to (or remove it from) the index of held messages.</summary>
 public sealed record IndexHeld(bool Held) : DispatchEffect;
 
+/// <summary>A hard bounce or complaint on a message sent for an owner counts against that owner's sender reputation.</summary>
+public sealed record CountAgainstOwner(string Owner, DispatchStatus Outcome) : DispatchEffect;
+
 /// <summary>Map the provider's message id to this dispatch, so webhook events find it.</summary>
 public sealed record IndexProviderMessage(string ProviderMessageId) : DispatchEffect;
 

@@ -39,6 +39,8 @@ internal sealed partial class DispatchSideEffects(IGrainFactory grains, TimeProv
                 return grains.GetGrain<ISuppressionGrain>(suppress.Address).AddAsync(suppress.Reason, expiresAt: null, suppress.Detail);
             case CountSoftBounce soft:
                 return grains.GetGrain<ISuppressionGrain>(soft.Address).RecordSoftBounceAsync(soft.Limit, soft.Until, soft.Detail);
+            case CountAgainstOwner against:
+                return grains.GetGrain<Owners.IOwnerGrain>(against.Owner).RecordInvitationOutcomeAsync(dispatchId, against.Outcome);
             case IndexHeld { Held: var held }:
                 var index = grains.GetGrain<IIndexGrain>(IndexNames.Held);
                 return held ? index.AddAsync(dispatchId) : index.RemoveAsync(dispatchId);

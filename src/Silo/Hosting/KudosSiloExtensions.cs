@@ -1,6 +1,7 @@
 using Kudos.Grains;
 using Kudos.Grains.Analytics;
 using Kudos.Grains.Email;
+using Kudos.Grains.Owners;
 using Kudos.ServiceDefaults.Dashboard;
 using Kudos.ServiceDefaults.Health;
 using Kudos.ServiceDefaults.Observability;
@@ -25,9 +26,11 @@ public static class KudosSiloExtensions
     {
         services.AddOptions<KudosOptions>().Bind(configuration.GetSection(KudosOptions.Section)).ValidateOnStart();
         services.AddOptions<EmailOptions>().Bind(configuration.GetSection(EmailOptions.Section)).ValidateOnStart();
+        services.AddOptions<OwnerOptions>().Bind(configuration.GetSection(OwnerOptions.Section)).ValidateOnStart();
         services.AddOptions<SmtpOptions>().Bind(configuration.GetSection(SmtpOptions.Section)).ValidateOnStart();
         services.AddSingleton<SiloOptionsValidator>();
         services.AddSingleton<IValidateOptions<KudosOptions>>(sp => sp.GetRequiredService<SiloOptionsValidator>());
+        services.AddSingleton<IValidateOptions<OwnerOptions>>(sp => sp.GetRequiredService<SiloOptionsValidator>());
         services.AddSingleton<IValidateOptions<EmailOptions>>(sp => sp.GetRequiredService<SiloOptionsValidator>());
         services.AddSingleton<IValidateOptions<SmtpOptions>>(sp => sp.GetRequiredService<SiloOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);

@@ -1,6 +1,7 @@
 using System.Net;
 using Kudos.Grains;
 using Kudos.Grains.Email;
+using Kudos.Grains.Owners;
 using Kudos.Silo.Email;
 using Microsoft.Extensions.Options;
 using MimeKit;
@@ -9,7 +10,8 @@ namespace Kudos.Silo.Hosting;
 
 /// <summary>Start-up validation: a bad setting stops the silo with a message naming the key, before any grain runs.</summary>
 internal sealed class SiloOptionsValidator :
-    IValidateOptions<SmtpOptions>, IValidateOptions<EmailOptions>, IValidateOptions<KudosOptions>, IValidateOptions<SiloHostOptions>
+    IValidateOptions<SmtpOptions>, IValidateOptions<EmailOptions>, IValidateOptions<KudosOptions>, IValidateOptions<SiloHostOptions>,
+    IValidateOptions<OwnerOptions>
 {
     public ValidateOptionsResult Validate(string? name, SmtpOptions options) => Collect(
         string.IsNullOrWhiteSpace(options.Host) ? "Smtp:Host is required." : null,
@@ -35,6 +37,17 @@ internal sealed class SiloOptionsValidator :
         options.PublicBaseUrl is { IsAbsoluteUri: true, Scheme: "http" or "https" } ? null : "Kudos:PublicBaseUrl must be an absolute http(s) URL.",
         options.ReminderPeriod < TimeSpan.FromSeconds(1) || options.ReminderPeriod > TimeSpan.FromMinutes(10) ? "Kudos:ReminderPeriod must be between 00:00:01 and 00:10:00." : null,
         options.InviteReminderLead < TimeSpan.Zero ? "Kudos:InviteReminderLead must not be negative." : null);
+
+    public ValidateOptionsResult Validate(string? name, OwnerOptions options) => Collect(
+        options.ConfirmationLifetime < TimeSpan.FromMinutes(5) || options.ConfirmationLifetime > TimeSpan.FromDays(90)
+            ? "Owners:ConfirmationLifetime must be between 00:05:00 and 90.00:00:00." : null,
+        options.Quotas.UnconfirmedBoardsPerDay < 1 ? "Owners:Quotas:UnconfirmedBoardsPerDay must be at least 1." : null,
+        options.Quotas.BoardsPerDay < 1 ? "Owners:Quotas:BoardsPerDay must be at least 1." : null,
+        options.Quotas.InvitationsPerDay < 0 ? "Owners:Quotas:InvitationsPerDay must not be negative." : null,
+        options.Quotas.ConfirmationEmailsPerBoard < 1 ? "Owners:Quotas:ConfirmationEmailsPerBoard must be at least 1." : null,
+        options.Reputation.HardBounceRate is <= 0 or > 1 ? "Owners:Reputation:HardBounceRate must be a share within (0, 1]." : null,
+        options.Reputation.MinimumInvitations is < 1 or > OwnerLimits.ReputationWindow ? $"Owners:Reputation:MinimumInvitations must be 1-{OwnerLimits.ReputationWindow}." : null,
+        options.Reputation.Complaints < 1 ? "Owners:Reputation:Complaints must be at least 1." : null);
 
     public ValidateOptionsResult Validate(string? name, SiloHostOptions options) => Collect(
         string.IsNullOrWhiteSpace(options.ClusterId) ? "Orleans:ClusterId is required." : null,

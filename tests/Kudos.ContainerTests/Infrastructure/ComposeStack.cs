@@ -25,6 +25,9 @@ public sealed partial class ComposeStack : IAsyncDisposable
             ["KUDOS_API_PUBLISH"] = "127.0.0.1:",
             ["KUDOS_MAIL_PUBLISH"] = "127.0.0.1:",
             ["KUDOS_IMAGE_TAG"] = Project,
+
+            // The container tier tests delivery and failover, not owner confirmation (tested in Kudos.EndToEndTests).
+            ["KUDOS_REQUIRE_OWNER_CONFIRMATION"] = "false",
             // Docker's image format keeps the images' HEALTHCHECK (the OCI format has no field for it).
             ["BUILDAH_FORMAT"] = "docker",
         };
