@@ -75,13 +75,13 @@ public sealed class KudosStack : IAsyncDisposable
         }
     }
 
+    /// <summary>The product's default: new owner addresses confirm by email before anything is sent for them.</summary>
+    public static readonly IReadOnlyDictionary<string, string> RequireOwnerConfirmation = new Dictionary<string, string> { ["Owners__RequireConfirmation"] = "true" };
+
     /// <summary>
     /// Starts the stack; <paramref name="environment"/> adds or overrides configuration (<c>Section__Key</c>) of both
     /// processes. Rate limits are <see cref="RaisedRateLimits"/> unless <paramref name="defaultRateLimits"/>.
     /// </summary>
-    /// <summary>The product's default: new owner addresses confirm by email before anything is sent for them.</summary>
-    public static readonly IReadOnlyDictionary<string, string> RequireOwnerConfirmation = new Dictionary<string, string> { ["Owners__RequireConfirmation"] = "true" };
-
     public static async Task<KudosStack> StartAsync(string name, CancellationToken ct, IReadOnlyDictionary<string, string>? environment = null, bool defaultRateLimits = false)
     {
         var connectionString = await TestPostgres.CreateMigratedDatabaseAsync(name, ct);

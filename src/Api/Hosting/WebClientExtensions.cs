@@ -20,6 +20,7 @@ public static class WebClientExtensions
         ["/o/{id:guid}"] = "owner.html",
         ["/c/{id:guid}"] = "contribute.html",
         ["/b/{id:guid}"] = "board.html",
+        ["/confirm/{id:guid}"] = "confirm.html",
     };
 
     public static WebApplication MapWebClient(this WebApplication app)

@@ -47,6 +47,8 @@ function renderSummary(s: Summary): void {
         closed.textContent = "The owner cancelled this board: it will not be delivered, and cards can no longer be added.";
     } else if (s.status === "Delivered") {
         closed.textContent = `The board was delivered to ${s.recipientName}. Here is every card.`;
+    } else if (s.status === "AwaitingOwnerConfirmation") {
+        closed.textContent = "The delivery time has come: cards can no longer be added or changed. The board is delivered as soon as its owner confirms their email address.";
     } else if (!open) {
         closed.textContent = "The delivery time has come: cards can no longer be added or changed.";
     }

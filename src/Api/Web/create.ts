@@ -1,6 +1,7 @@
 // The start page: create a board. On success the owner lands on the owner page, keys in the URL fragment.
-import { api } from "./lib/api.js";
+import { api, ApiError } from "./lib/api.js";
 import { busy, byId, clearErrors, fieldError, showProblem, valueOf } from "./lib/dom.js";
+import { forgetOwnerCredential, ownerCredential, rememberBoardKeys } from "./lib/storage.js";
 import { browserZone, dateInZone, fillZoneSelect, wallToIso } from "./lib/time.js";
 
 const form = byId<HTMLFormElement>("create-form");
@@ -56,18 +57,32 @@ form.addEventListener("submit", async event => {
     }
 
     await busy(form, async () => {
+        const ownerEmail = valueOf(form, "ownerEmail");
+        const create = (credential: string | null) => api.createBoard({
+            title: valueOf(form, "title"),
+            recipientName: valueOf(form, "recipientName"),
+            recipientEmail: valueOf(form, "recipientEmail"),
+            ownerName: valueOf(form, "ownerName"),
+            ownerEmail,
+            deliverAt,
+            timeZone: zone.value,
+            contributorEmails: emails(valueOf(form, "contributorEmails")),
+        }, credential);
         try {
-            const created = await api.createBoard({
-                title: valueOf(form, "title"),
-                recipientName: valueOf(form, "recipientName"),
-                recipientEmail: valueOf(form, "recipientEmail"),
-                ownerName: valueOf(form, "ownerName"),
-                ownerEmail: valueOf(form, "ownerEmail"),
-                deliverAt,
-                timeZone: zone.value,
-                contributorEmails: emails(valueOf(form, "contributorEmails")),
-            });
-            sessionStorage.setItem("kudos.created", created.id);
+            let created;
+            try {
+                // This browser confirmed the address before: its credential skips the confirmation email.
+                created = await create(ownerCredential(ownerEmail));
+            } catch (error) {
+                if (!(error instanceof ApiError && error.code === "owner_credential_invalid")) {
+                    throw error;
+                }
+                // Revoked meanwhile: forget it and create the board the way a new owner does.
+                forgetOwnerCredential(ownerEmail);
+                created = await create(null);
+            }
+            rememberBoardKeys(created.id, { ownerKey: created.ownerKey, contributeKey: created.contributeKey });
+            sessionStorage.setItem("kudos.created", created.ownerConfirmationRequired ? `${created.id}:confirm` : created.id);
             const fragment = new URLSearchParams({ k: created.ownerKey, c: created.contributeKey });
             window.location.assign(`/o/${created.id}#${fragment}`);
         } catch (error) {

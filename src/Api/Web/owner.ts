@@ -17,6 +17,7 @@ const statusText: Record<OwnerView["status"], string> = {
     Scheduled: "Scheduled and sealed",
     Delivered: "Delivered",
     Cancelled: "Cancelled",
+    AwaitingOwnerConfirmation: "Due: waiting for you to confirm your address",
 };
 
 const deliveryText: Record<DispatchStatus, string> = {
@@ -87,6 +88,18 @@ function tick(): void {
     } else {
         element.textContent = `Delivers in ${left}`;
     }
+}
+
+/** Until the owner confirms their address nothing is sent: say so, with the address and a way to get a new link. */
+function renderConfirmation(v: OwnerView): void {
+    show(byId("confirm-owner"), v.ownerConfirmationPending === true && v.status !== "Cancelled");
+    if (!v.ownerConfirmationPending) {
+        return;
+    }
+    const waiting = v.waitingEmails > 0 ? ` ${v.waitingEmails} invitation${v.waitingEmails === 1 ? "" : "s"} wait.` : "";
+    setText("confirm-owner-text", v.status === "AwaitingOwnerConfirmation"
+        ? `The delivery time has passed, but your address is not confirmed yet: the board stays sealed. Open the link we sent to ${v.ownerEmail} and it is delivered at once.`
+        : `We sent a link to ${v.ownerEmail}. Until you open it and confirm, nothing is sent for this board: no invitations, no delivery.${waiting}`);
 }
 
 function renderShare(v: OwnerView): void {
@@ -249,6 +262,7 @@ function render(v: OwnerView): void {
     show(byId("loading"), false);
     show(byId("board"), true);
     renderHeader(v);
+    renderConfirmation(v);
     renderShare(v);
     renderDelivery(v);
     renderCards(v);
@@ -316,6 +330,21 @@ function wire(): void {
         });
     });
 
+    const resend = byId<HTMLButtonElement>("resend-confirmation");
+    resend.addEventListener("click", async () => {
+        if (boardId === null || ownerKey === null) {
+            return;
+        }
+        await busy(resend, async () => {
+            try {
+                render(await api.resendConfirmation(boardId, ownerKey));
+                notice("A new link is on its way. Earlier links no longer work.", "success");
+            } catch (error) {
+                notice(describe(error), "error");
+            }
+        });
+    });
+
     const deliver = byId<HTMLButtonElement>("deliver-now");
     deliver.addEventListener("click", async () => {
         if (view === null || boardId === null || ownerKey === null) {
@@ -376,9 +405,16 @@ if (boardId === null || ownerKey === null) {
     notice("This address is incomplete: open the owner link exactly as you received it (it ends with #k=…).", "error");
 } else {
     wire();
-    if (sessionStorage.getItem("kudos.created") === boardId) {
+    const created = sessionStorage.getItem("kudos.created");
+    if (created === boardId) {
         sessionStorage.removeItem("kudos.created");
         notice("Your board is ready. Bookmark this page: its address is your key to manage the board.", "success");
+    } else if (sessionStorage.getItem("kudos.confirmed") === boardId) {
+        sessionStorage.removeItem("kudos.confirmed");
+        notice("Your address is confirmed: invitations and the delivery go out as planned. This browser can now create boards without confirming again.", "success");
+    } else if (created === `${boardId}:confirm`) {
+        sessionStorage.removeItem("kudos.created");
+        notice("Your board is ready. One step left: confirm your address with the link we just emailed you.", "success");
     }
     void load();
 }

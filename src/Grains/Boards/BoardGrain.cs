@@ -111,14 +111,17 @@ public sealed partial class BoardGrain(
         });
 
         State.CreationFingerprint = request?.Fingerprint;
+
+        // Pending before the invitations are recorded, so they wait; the email is composed after, to count them.
+        var confirmationToken = confirmed ? null : IssueOwnerConfirmation();
         if (command.ContributorEmails is { Count: > 0 } emails)
         {
             Invite(contributeKey, emails);
         }
 
-        if (!confirmed)
+        if (confirmationToken is not null)
         {
-            RecordOwnerConfirmation(due: false);
+            RecordOwnerConfirmation(confirmationToken, due: false);
         }
 
         await board.WriteStateAsync();
@@ -167,11 +170,11 @@ public sealed partial class BoardGrain(
         BoardRules.EnsureNotFinal(State);
         if (State.OwnerConfirmation.EmailsSent >= ownerOptions.Value.Quotas.ConfirmationEmailsPerBoard)
         {
-            RecordOwnerConfirmation(due: false); // throws the board's limit
+            IssueOwnerConfirmation(); // throws the board's limit
         }
 
         await Owner.AdmitConfirmationEmailAsync(Id);
-        RecordOwnerConfirmation(due: State.Status == BoardStatus.AwaitingOwnerConfirmation);
+        RecordOwnerConfirmation(IssueOwnerConfirmation(), due: State.Status == BoardStatus.AwaitingOwnerConfirmation);
         await board.WriteStateAsync();
         await HandOffAsync();
         return await OwnerViewAsync();
@@ -422,10 +425,13 @@ public sealed partial class BoardGrain(
         return [.. invited.Select(i => i.Invitee)];
     }
 
-    /// <summary>Records a new confirmation link for the owner in the outbox (the caller writes the state).</summary>
-    private void RecordOwnerConfirmation(bool due)
+    /// <summary>A new confirmation link for the owner (the earlier ones stop working); returns its token in clear.</summary>
+    private string IssueOwnerConfirmation() =>
+        BoardRules.IssueConfirmation(State, time.GetUtcNow(), ownerOptions.Value.ConfirmationLifetime, ownerOptions.Value.Quotas.ConfirmationEmailsPerBoard);
+
+    /// <summary>Records the email carrying the confirmation link in the outbox (the caller writes the state).</summary>
+    private void RecordOwnerConfirmation(string token, bool due)
     {
-        var token = BoardRules.IssueConfirmation(State, time.GetUtcNow(), ownerOptions.Value.ConfirmationLifetime, ownerOptions.Value.Quotas.ConfirmationEmailsPerBoard);
         var url = OwnerConfirmationEmail.ConfirmUrl(options.Value.PublicBaseUrl, Id, token);
         Record(OwnerConfirmationEmail.DispatchId(Id, State.OwnerConfirmation!.EmailsSent), OwnerConfirmationEmail.Compose(Id, State, url, due));
     }
@@ -555,7 +561,7 @@ public sealed partial class BoardGrain(
             BoardRules.AwaitOwner(State);
             if (State.OwnerConfirmation.EmailsSent < ownerOptions.Value.Quotas.ConfirmationEmailsPerBoard)
             {
-                RecordOwnerConfirmation(due: true);
+                RecordOwnerConfirmation(IssueOwnerConfirmation(), due: true);
             }
 
             await board.WriteStateAsync();

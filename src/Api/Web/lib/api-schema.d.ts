@@ -51,8 +51,53 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Create a board (a draft without deliverAt); returns the owner and contribution keys once. */
+        /**
+         * Create a board (a draft without deliverAt); returns the owner and contribution keys once.
+         * @description Without the owner's credential (Authorization: Bearer oc_…) for ownerEmail, the owner is emailed a confirmation link and nothing else is sent for the board (no invitation, no delivery) until it is used; ownerConfirmationRequired says so. Owner quotas per UTC day answer 429 with Retry-After.
+         *
+         *     **Key (optional):** the owner credential (`oc_…`), as `Authorization: Bearer <key>`.
+         */
         post: operations["CreateBoard"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/boards/{id}/owner-confirmation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Confirm the owner's address with the token from the emailed link; returns the owner credential once.
+         * @description Single use; the link expires (Owners:ConfirmationLifetime). What waited (invitations, a delivery whose instant passed) is sent.
+         */
+        post: operations["ConfirmOwner"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/boards/{id}/owner-confirmation/resend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Owner: email a new confirmation link (earlier links stop working).
+         * @description **Key:** the owner or owner credential (`oc_…`) key, as `Authorization: Bearer <key>`.
+         */
+        post: operations["ResendOwnerConfirmation"];
         delete?: never;
         options?: never;
         head?: never;
@@ -68,21 +113,21 @@ export interface paths {
         };
         /**
          * Owner: status, schedule, contributor names and card count, delivery state; no card text while sealed.
-         * @description **Key:** the owner key, as `Authorization: Bearer <key>`.
+         * @description **Key:** the owner or owner credential (`oc_…`) key, as `Authorization: Bearer <key>`.
          */
         get: operations["GetBoard"];
         put?: never;
         post?: never;
         /**
          * Owner: cancel the board; it will never be delivered.
-         * @description **Key:** the owner key, as `Authorization: Bearer <key>`.
+         * @description **Key:** the owner or owner credential (`oc_…`) key, as `Authorization: Bearer <key>`.
          */
         delete: operations["CancelBoard"];
         options?: never;
         head?: never;
         /**
          * Owner: change title, recipient, deliverAt or timeZone before delivery (moves the delivery).
-         * @description **Key:** the owner key, as `Authorization: Bearer <key>`.
+         * @description **Key:** the owner or owner credential (`oc_…`) key, as `Authorization: Bearer <key>`.
          */
         patch: operations["UpdateBoard"];
         trace?: never;
@@ -98,7 +143,7 @@ export interface paths {
         put?: never;
         /**
          * Owner: unlock the board now and send the recipient's email.
-         * @description **Key:** the owner key, as `Authorization: Bearer <key>`.
+         * @description **Key:** the owner or owner credential (`oc_…`) key, as `Authorization: Bearer <key>`.
          */
         post: operations["DeliverBoardNow"];
         delete?: never;
@@ -118,7 +163,7 @@ export interface paths {
         put?: never;
         /**
          * Owner: email personal contribution links to up to 100 addresses; body {contributeKey, emails}.
-         * @description **Key:** the owner key, as `Authorization: Bearer <key>`.
+         * @description **Key:** the owner or owner credential (`oc_…`) key, as `Authorization: Bearer <key>`.
          */
         post: operations["InviteContributors"];
         delete?: never;
@@ -136,7 +181,7 @@ export interface paths {
         };
         /**
          * Contributor, owner or recipient: title, recipient name, deliverAt, status and card count.
-         * @description **Key:** the contribution or owner or recipient key, as `Authorization: Bearer <key>`.
+         * @description **Key:** the contribution or owner or recipient or owner credential (`oc_…`) key, as `Authorization: Bearer <key>`.
          */
         get: operations["GetBoardSummary"];
         put?: never;
@@ -156,7 +201,7 @@ export interface paths {
         };
         /**
          * Recipient, owner or contributor: every card, after delivery only (403 while sealed).
-         * @description **Key:** the recipient or owner or contribution key, as `Authorization: Bearer <key>`.
+         * @description **Key:** the recipient or owner or contribution or owner credential (`oc_…`) key, as `Authorization: Bearer <key>`.
          */
         get: operations["GetCards"];
         put?: never;
@@ -191,7 +236,7 @@ export interface paths {
         post?: never;
         /**
          * Author (card key) or owner (owner key): remove a card before delivery.
-         * @description **Key:** the card or owner key, as `Authorization: Bearer <key>`.
+         * @description **Key:** the card or owner or owner credential (`oc_…`) key, as `Authorization: Bearer <key>`.
          */
         delete: operations["RemoveCard"];
         options?: never;
@@ -391,6 +436,126 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/owners/me/boards": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The credential's owner's boards, newest first (at most 200), with the status of each.
+         * @description **Key:** the owner credential (`oc_…`) key, as `Authorization: Bearer <key>`.
+         */
+        get: operations["ListOwnerBoards"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/owners/me/credentials": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Revoke every credential of the owner, this one included (e.g. after losing a device).
+         * @description **Key:** the owner credential (`oc_…`) key, as `Authorization: Bearer <key>`.
+         */
+        delete: operations["RevokeOwnerCredentials"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/owners/held": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Owners whose invitations the sender-reputation guard holds, with the figures behind each hold.
+         * @description **Key:** the admin key, as `Authorization: Bearer <key>`.
+         */
+        get: operations["ListHeldOwners"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/owners/{address}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One owner's standing: hold, recent invitations, hard bounces, complaints.
+         * @description **Key:** the admin key, as `Authorization: Bearer <key>`.
+         */
+        get: operations["GetOwnerStanding"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/owners/{address}/release": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Lift an owner's hold: their held invitations are sent, and the reputation window starts afresh.
+         * @description **Key:** the admin key, as `Authorization: Bearer <key>`.
+         */
+        post: operations["ReleaseOwner"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/owners/{address}/credentials": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Revoke every credential of an owner address.
+         * @description **Key:** the admin key, as `Authorization: Bearer <key>`.
+         */
+        delete: operations["AdminRevokeOwnerCredentials"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -407,7 +572,11 @@ export interface components {
             serverReply: null | string;
             error: null | string;
         };
-        /** @description The result of creating a board: the only time the owner and contribution keys are seen in clear. */
+        /**
+         * @description The result of creating a board: the only time the owner and contribution keys are seen in clear.
+         *     OwnerConfirmationRequired: a confirmation link was emailed to the owner, and nothing else is sent
+         *     for the board until it is used.
+         */
         BoardCreated: {
             /** Format: uuid */
             id: string;
@@ -416,8 +585,14 @@ export interface components {
             status: components["schemas"]["BoardStatus"];
             /** Format: date-time */
             deliverAt: null | string;
+            /** @default false */
+            ownerConfirmationRequired: boolean;
         };
-        /** @description The owner's view: everything but card text while sealed. */
+        /**
+         * @description The owner's view: everything but card text while sealed. `OwnerConfirmationPending`: the owner's address is not
+         *     confirmed, so nothing is sent; `InvitationsHeld`: the reputation guard holds the invitations for an operator;
+         *     `WaitingEmails`: invitations and reminders waiting for either.
+         */
         BoardOwnerView: {
             /** Format: uuid */
             id: string;
@@ -440,12 +615,21 @@ export interface components {
             delivery: null | components["schemas"]["DeliveryView"];
             cards: null | components["schemas"]["CardSummary"][];
             invitees: null | components["schemas"]["InviteeView"][];
+            /** @default false */
+            ownerConfirmationPending: boolean;
+            /** @default false */
+            invitationsHeld: boolean;
+            /**
+             * Format: int32
+             * @default 0
+             */
+            waitingEmails: number;
         };
         /**
-         * @description The lifecycle of a board: Draft → Scheduled → Delivered, or Cancelled.
+         * @description The lifecycle of a board: Draft → Scheduled → Delivered, or Cancelled; Scheduled → AwaitingOwnerConfirmation → Delivered when the owner confirms late.
          * @enum {unknown}
          */
-        BoardStatus: "None" | "Draft" | "Scheduled" | "Delivered" | "Cancelled";
+        BoardStatus: "None" | "Draft" | "Scheduled" | "Delivered" | "Cancelled" | "AwaitingOwnerConfirmation";
         /** @description What a contributor's form needs. */
         BoardSummary: {
             /** Format: uuid */
@@ -484,6 +668,11 @@ export interface components {
             /** Format: date-time */
             editedAt: null | string;
         };
+        /** @description Body of `POST /api/boards/{id}/owner-confirmation`: the token from the confirmation link (its fragment's t=). */
+        ConfirmOwnerRequest: {
+            /** @description The token from the confirmation link's fragment (t=). */
+            token: string;
+        };
         /** @description Body of `POST /api/boards`. `deliverAt` is ISO 8601 with an offset; omit it for a draft. */
         CreateBoardRequest: {
             title: string;
@@ -509,6 +698,11 @@ export interface components {
             message: string;
             /** @description The token from an invitation link (its fragment's i=), marking that invitee as having posted. */
             inviteToken?: null | string;
+        };
+        /** @description Revoked credentials, as the owner's own request reports them. */
+        CredentialsRevoked: {
+            /** Format: int32 */
+            revoked: number;
         };
         /** @description The delivery email's state as the owner sees it. */
         DeliveryView: {
@@ -702,6 +896,59 @@ export interface components {
         Mailbox: {
             name: string;
             address: string;
+        };
+        /** @description One of an owner's boards, as their credential lists it. */
+        OwnedBoard: {
+            /** Format: uuid */
+            id: string;
+            title: string;
+            recipientName: string;
+            status: components["schemas"]["BoardStatus"];
+            /** Format: date-time */
+            deliverAt: null | string;
+            timeZone: string;
+            /** Format: int32 */
+            cardCount: number;
+            /** Format: date-time */
+            createdAt: string;
+            ownerConfirmationPending: boolean;
+        };
+        /** @description The owner confirmed their address through a board's link: the owner credential, seen in clear this once. */
+        OwnerConfirmed: {
+            /** Format: uuid */
+            boardId: string;
+            ownerEmail: string;
+            ownerCredential: string;
+            status: components["schemas"]["BoardStatus"];
+        };
+        /** @description An owner's sender reputation and whether their invitations are held for an operator. */
+        OwnerStanding: {
+            /** @description The normalized address. */
+            address: string;
+            /** @description True while the reputation guard holds this owner's invitations. */
+            invitationsHeld: boolean;
+            /**
+             * Format: date-time
+             * @description When the hold began.
+             */
+            heldSince: null | string;
+            /** @description Why, in words an operator can act on. */
+            heldReason: null | string;
+            /**
+             * Format: int32
+             * @description Invitations counted for the rate (the last int OwnerLimits.ReputationWindow).
+             */
+            recentInvitations: number;
+            /**
+             * Format: int32
+             * @description Hard bounces among them.
+             */
+            hardBounces: number;
+            /**
+             * Format: int32
+             * @description Complaints among them.
+             */
+            complaints: number;
         };
         /** @description An RFC 9457 problem. `code` is stable and machine-readable; `errors` maps an input field to its messages. */
         ProblemDetails: {
@@ -1030,6 +1277,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description The key or signature is missing or wrong. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description The request body is larger than 64 KB. */
             413: {
                 headers: {
@@ -1050,6 +1306,161 @@ export interface operations {
             };
             /** @description The request is well-formed but cannot be processed as it stands. */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too many requests from this client: wait `Retry-After` seconds. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The board service is temporarily unreachable; nothing was changed. Retry later. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    ConfirmOwner: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ConfirmOwnerRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OwnerConfirmed"];
+                };
+            };
+            /** @description Invalid input or malformed JSON: `detail` says what, `code` is stable, `errors` names the field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No such resource, or the key does not open it (indistinguishable on purpose). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The resource's state forbids this, e.g. delivered, cancelled, posting closed or a full board. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The request body is larger than 64 KB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The body is not JSON, or not in a charset the server reads (send UTF-8 `application/json`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too many requests from this client: wait `Retry-After` seconds. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The board service is temporarily unreachable; nothing was changed. Retry later. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    ResendOwnerConfirmation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BoardOwnerView"];
+                };
+            };
+            /** @description No such resource, or the key does not open it (indistinguishable on purpose). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The resource's state forbids this, e.g. delivered, cancelled, posting closed or a full board. */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2716,6 +3127,357 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["WebhookEventView"][];
+                };
+            };
+            /** @description Invalid input or malformed JSON: `detail` says what, `code` is stable, `errors` names the field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The key or signature is missing or wrong. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too many requests from this client: wait `Retry-After` seconds. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The board service is temporarily unreachable; nothing was changed. Retry later. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    ListOwnerBoards: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OwnedBoard"][];
+                };
+            };
+            /** @description The key or signature is missing or wrong. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too many requests from this client: wait `Retry-After` seconds. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The board service is temporarily unreachable; nothing was changed. Retry later. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    RevokeOwnerCredentials: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CredentialsRevoked"];
+                };
+            };
+            /** @description The key or signature is missing or wrong. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too many requests from this client: wait `Retry-After` seconds. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The board service is temporarily unreachable; nothing was changed. Retry later. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    ListHeldOwners: {
+        parameters: {
+            query?: {
+                after?: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OwnerStanding"][];
+                };
+            };
+            /** @description Invalid input or malformed JSON: `detail` says what, `code` is stable, `errors` names the field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The key or signature is missing or wrong. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too many requests from this client: wait `Retry-After` seconds. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The board service is temporarily unreachable; nothing was changed. Retry later. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    GetOwnerStanding: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                address: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OwnerStanding"];
+                };
+            };
+            /** @description Invalid input or malformed JSON: `detail` says what, `code` is stable, `errors` names the field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The key or signature is missing or wrong. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too many requests from this client: wait `Retry-After` seconds. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The board service is temporarily unreachable; nothing was changed. Retry later. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    ReleaseOwner: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                address: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OwnerStanding"];
+                };
+            };
+            /** @description Invalid input or malformed JSON: `detail` says what, `code` is stable, `errors` names the field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The key or signature is missing or wrong. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too many requests from this client: wait `Retry-After` seconds. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The board service is temporarily unreachable; nothing was changed. Retry later. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    AdminRevokeOwnerCredentials: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                address: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CredentialsRevoked"];
                 };
             };
             /** @description Invalid input or malformed JSON: `detail` says what, `code` is stable, `errors` names the field. */

@@ -27,6 +27,7 @@ export type Delivery = Schemas["DeliveryView"];
 export type Summary = Schemas["BoardSummary"];
 export type Card = Schemas["CardView"];
 export type Problem = Schemas["ProblemDetails"];
+export type OwnedBoard = Schemas["OwnedBoard"];
 
 /** The JSON body an operation takes. */
 type Body<Op extends keyof operations> = operations[Op] extends { requestBody: { content: { "application/json": infer B } } } ? B : never;
@@ -44,7 +45,7 @@ export function fragmentValue(name: string): string | null {
 
 /** The board id from a page path such as `/o/{id}`, `/c/{id}` or `/b/{id}`. */
 export function boardIdFromPath(): string | null {
-    const match = /^\/[obc]\/([0-9a-fA-F-]{32,36})\/?$/.exec(window.location.pathname);
+    const match = /^\/(?:[obc]|confirm)\/([0-9a-fA-F-]{32,36})\/?$/.exec(window.location.pathname);
     return match ? match[1] : null;
 }
 
@@ -130,7 +131,13 @@ function toError(status: number, json: unknown): ApiError {
 const boards = "/api/boards";
 
 export const api = {
-    createBoard: (board: Body<"CreateBoard">) => call<Answer<"CreateBoard", 201>>("POST", boards, null, board, true),
+    createBoard: (board: Body<"CreateBoard">, ownerCredential: string | null) =>
+        call<Answer<"CreateBoard", 201>>("POST", boards, ownerCredential, board, true),
+    confirmOwner: (id: string, token: string) =>
+        call<Answer<"ConfirmOwner", 200>>("POST", `${boards}/${id}/owner-confirmation`, null, { token } satisfies Body<"ConfirmOwner">),
+    resendConfirmation: (id: string, ownerKey: string) =>
+        call<Answer<"ResendOwnerConfirmation", 200>>("POST", `${boards}/${id}/owner-confirmation/resend`, ownerKey),
+    ownerBoards: (ownerCredential: string) => call<Answer<"ListOwnerBoards", 200>>("GET", "/api/owners/me/boards", ownerCredential),
     ownerView: (id: string, ownerKey: string) => call<Answer<"GetBoard", 200>>("GET", `${boards}/${id}`, ownerKey),
     reschedule: (id: string, ownerKey: string, deliverAt: string, timeZone: string) =>
         call<Answer<"UpdateBoard", 200>>("PATCH", `${boards}/${id}`, ownerKey, { deliverAt, timeZone } satisfies Body<"UpdateBoard">),

@@ -46,3 +46,41 @@ export function lastAuthorName(): string {
 export function rememberAuthorName(name: string): void {
     write("kudos.authorName", name);
 }
+
+// The owner credential (issued when the owner confirmed their address) opens every board of that address; the board
+// keys of boards created here let the confirmation page return to the full owner page (with the contribution link).
+const credentialKey = (email: string) => `kudos.owner.${email.trim().toLowerCase()}`;
+const boardKeysKey = (boardId: string) => `kudos.board.${boardId.replaceAll("-", "").toLowerCase()}`;
+
+export interface BoardKeys {
+    ownerKey: string;
+    contributeKey: string;
+}
+
+export function ownerCredential(email: string): string | null {
+    const value = read<unknown>(credentialKey(email), null);
+    return typeof value === "string" && value.startsWith("oc_") ? value : null;
+}
+
+export function rememberOwnerCredential(email: string, credential: string): void {
+    write(credentialKey(email), credential);
+}
+
+export function forgetOwnerCredential(email: string): void {
+    try {
+        window.localStorage.removeItem(credentialKey(email));
+    } catch {
+        // Storage disabled: nothing was kept.
+    }
+}
+
+export function boardKeys(boardId: string): BoardKeys | null {
+    const keys = read<Partial<BoardKeys> | null>(boardKeysKey(boardId), null);
+    return typeof keys?.ownerKey === "string" && typeof keys.contributeKey === "string"
+        ? { ownerKey: keys.ownerKey, contributeKey: keys.contributeKey }
+        : null;
+}
+
+export function rememberBoardKeys(boardId: string, keys: BoardKeys): void {
+    write(boardKeysKey(boardId), keys);
+}
