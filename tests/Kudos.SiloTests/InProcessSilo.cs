@@ -22,6 +22,9 @@ public sealed class InProcessSilo : IAsyncLifetime
 
     public EnqueueFaults Faults { get; } = new();
 
+    /// <summary>Receives the silo's operator alerts (<c>Email:Alerts:WebhookUrl</c>).</summary>
+    public AlertListener Alerts { get; } = new();
+
     public IGrainFactory Grains => (_host ?? throw new InvalidOperationException("Not started.")).Services.GetRequiredService<IGrainFactory>();
 
     public async ValueTask InitializeAsync()
@@ -37,6 +40,7 @@ public sealed class InProcessSilo : IAsyncLifetime
             ["Kudos:PublicBaseUrl"] = "http://127.0.0.1:5080",
             ["Kudos:ReminderPeriod"] = ReminderPeriod.ToString(),
             ["Owners:RequireConfirmation"] = "false",
+            ["Email:Alerts:WebhookUrl"] = Alerts.Url,
             ["Email:From"] = "Kudos <kudos@example.test>",
             ["Smtp:Host"] = "127.0.0.1",
             ["Smtp:Port"] = Smtp.SmtpPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
@@ -66,6 +70,8 @@ public sealed class InProcessSilo : IAsyncLifetime
         {
             await Smtp.DisposeAsync();
         }
+
+        Alerts.Dispose();
     }
 
 }

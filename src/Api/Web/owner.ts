@@ -90,13 +90,26 @@ function tick(): void {
     }
 }
 
-/** Until the owner confirms their address nothing is sent: say so, with the address and a way to get a new link. */
+/**
+ * Until the owner confirms their address nothing is sent: say so, with the address and a way to get a new link. When the
+ * reputation guard holds the owner's invitations, say that instead.
+ */
 function renderConfirmation(v: OwnerView): void {
-    show(byId("confirm-owner"), v.ownerConfirmationPending === true && v.status !== "Cancelled");
-    if (!v.ownerConfirmationPending) {
+    const pending = v.ownerConfirmationPending === true && v.status !== "Cancelled";
+    const held = !pending && v.invitationsHeld === true && v.waitingEmails > 0;
+    show(byId("confirm-owner"), pending || held);
+    show(byId("resend-confirmation"), pending);
+    if (held) {
+        setText("confirm-owner-heading", "Invitations on hold");
+        setText("confirm-owner-text",
+            `Too many of your recent invitations bounced or were reported as spam, so new ones wait for a review by the service's operator. ${v.waitingEmails} email${v.waitingEmails === 1 ? "" : "s"} wait.`);
         return;
     }
-    const waiting = v.waitingEmails > 0 ? ` ${v.waitingEmails} invitation${v.waitingEmails === 1 ? "" : "s"} wait.` : "";
+    if (!pending) {
+        return;
+    }
+    setText("confirm-owner-heading", "Check your inbox");
+    const waiting = v.waitingEmails === 1 ? " 1 invitation waits." : v.waitingEmails > 1 ? ` ${v.waitingEmails} invitations wait.` : "";
     setText("confirm-owner-text", v.status === "AwaitingOwnerConfirmation"
         ? `The delivery time has passed, but your address is not confirmed yet: the board stays sealed. Open the link we sent to ${v.ownerEmail} and it is delivered at once.`
         : `We sent a link to ${v.ownerEmail}. Until you open it and confirm, nothing is sent for this board: no invitations, no delivery.${waiting}`);
@@ -163,9 +176,11 @@ function renderInvitees(v: OwnerView): void {
     show(byId("invitees-block"), invitees.length > 0);
     const posted = invitees.filter(i => i.hasPosted).length;
     setText("invitees-count", `${posted} of ${invitees.length} invited wrote a card`);
+    // Invitations recorded while the owner is unconfirmed (or held by the reputation guard) have not left yet.
+    const waiting = v.waitingEmails > 0;
     fill(byId("invitees"), ...invitees.map(invitee => h("li", { class: "card-row" },
         h("span", {}, invitee.email),
-        h("span", { class: invitee.hasPosted ? "pill ok" : "pill" }, invitee.hasPosted ? "wrote a card" : "invited"))));
+        h("span", { class: invitee.hasPosted ? "pill ok" : "pill" }, invitee.hasPosted ? "wrote a card" : waiting ? "not sent yet" : "invited"))));
 }
 
 function renderDelivery(v: OwnerView): void {

@@ -8,7 +8,7 @@ namespace Kudos.BrowserTests.Infrastructure;
 /// The real stack (PostgreSQL, SMTP server, silo and API processes) and one headless Debian Chromium, shared by the
 /// browser tests; each test opens its own browser contexts (separate cookies and storage, like separate people).
 /// </summary>
-public sealed class BrowserFixture : IAsyncLifetime
+public class BrowserFixture : IAsyncLifetime
 {
     /// <summary>Debian's package; Playwright never downloads a browser here.</summary>
     public const string ChromiumPath = "/usr/bin/chromium";
@@ -27,6 +27,11 @@ public sealed class BrowserFixture : IAsyncLifetime
 
     public IBrowser Browser => _browser ?? throw new InvalidOperationException("Chromium did not start.");
 
+    /// <summary>The stack's name (its database) and settings beyond the test stack's defaults.</summary>
+    protected virtual string StackName => "web";
+
+    protected virtual IReadOnlyDictionary<string, string>? StackEnvironment => null;
+
     public async ValueTask InitializeAsync()
     {
         if (!File.Exists(ChromiumPath))
@@ -35,7 +40,7 @@ public sealed class BrowserFixture : IAsyncLifetime
         }
 
         using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        _stack = await KudosStack.StartAsync("web", cts.Token);
+        _stack = await KudosStack.StartAsync(StackName, cts.Token, StackEnvironment);
         _playwright = await Playwright.CreateAsync();
         _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
@@ -66,7 +71,7 @@ public sealed class BrowserFixture : IAsyncLifetime
         return await context.NewPageAsync();
     }
 
-    public async ValueTask DisposeAsync()
+    public virtual async ValueTask DisposeAsync()
     {
         if (_browser is not null)
         {
@@ -85,4 +90,18 @@ public sealed class BrowserFixture : IAsyncLifetime
 public sealed class BrowserCollection : ICollectionFixture<BrowserFixture>
 {
     public const string Name = "browser";
+}
+
+/// <summary>As <see cref="BrowserFixture"/>, with the product's default: new owner addresses confirm by email.</summary>
+public sealed class ConfirmingBrowserFixture : BrowserFixture
+{
+    protected override string StackName => "web_owners";
+
+    protected override IReadOnlyDictionary<string, string>? StackEnvironment => KudosStack.RequireOwnerConfirmation;
+}
+
+[CollectionDefinition(Name)]
+public sealed class ConfirmingBrowserCollection : ICollectionFixture<ConfirmingBrowserFixture>
+{
+    public const string Name = "browser-confirming";
 }
