@@ -75,8 +75,14 @@ public sealed class KudosStack : IAsyncDisposable
         }
     }
 
-    /// <summary>The product's default: new owner addresses confirm by email before anything is sent for them.</summary>
-    public static readonly IReadOnlyDictionary<string, string> RequireOwnerConfirmation = new Dictionary<string, string> { ["Owners__RequireConfirmation"] = "true" };
+    /// <summary>The product's defaults for owners: new owner addresses confirm by email, and the default daily quotas apply.</summary>
+    public static readonly IReadOnlyDictionary<string, string> RequireOwnerConfirmation = new Dictionary<string, string>
+    {
+        ["Owners__RequireConfirmation"] = "true",
+        ["Owners__Quotas__BoardsPerDay"] = "50",
+        ["Owners__Quotas__UnconfirmedBoardsPerDay"] = "5",
+        ["Owners__Quotas__InvitationsPerDay"] = "500",
+    };
 
     /// <summary>
     /// Starts the stack; <paramref name="environment"/> adds or overrides configuration (<c>Section__Key</c>) of both
@@ -105,8 +111,12 @@ public sealed class KudosStack : IAsyncDisposable
             ["Kudos__PublicBaseUrl"] = apiBase.ToString(),
             ["Kudos__ReminderPeriod"] = ReminderPeriod.ToString(),
 
-            // Tests of other features create boards freely; the owner-confirmation tests pass RequireOwnerConfirmation.
+            // Tests of other features create boards freely (many under one owner address); the owner tests pass
+            // RequireOwnerConfirmation and the product's quotas.
             ["Owners__RequireConfirmation"] = "false",
+            ["Owners__Quotas__BoardsPerDay"] = "1000000",
+            ["Owners__Quotas__UnconfirmedBoardsPerDay"] = "1000000",
+            ["Owners__Quotas__InvitationsPerDay"] = "1000000",
         };
         var overrides = defaultRateLimits ? [] : RaisedRateLimits.ToList();
         overrides.AddRange(environment ?? new Dictionary<string, string>());

@@ -138,10 +138,11 @@ public sealed partial class BoardGrain(
 
     public async Task<OwnerConfirmed> ConfirmOwnerAsync(string token)
     {
+        // A wrong, used or expired token throws here, before anything changes.
+        BoardRules.ConfirmOwner(State, token, time.GetUtcNow());
         var credential = "";
         await this.ResetOnFailureAsync(board, async () =>
         {
-            BoardRules.ConfirmOwner(State, token, time.GetUtcNow());
             credential = await Owner.IssueCredentialAsync(Id);
             ReleaseWaiting();
             await board.WriteStateAsync();
