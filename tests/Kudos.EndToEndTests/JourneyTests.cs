@@ -17,8 +17,9 @@ public sealed partial class JourneyTests(StackFixture fixture, ITestOutputHelper
     {
         var ct = TestContext.Current.CancellationToken;
         var recipient = TestAddresses.Unique("ada");
-        var deliverAt = DateTimeOffset.UtcNow.AddSeconds(6);
-        var board = await Stack.CreateBoardAsync(Api.NewBoard(recipient, deliverAt, title: "Ada <b>rocks</b> & rolls"), ct);
+        // Sealed well ahead while cards are posted and checked (a loaded machine must not close posting early), then
+        // moved to an instant a few seconds away.
+        var board = await Stack.CreateBoardAsync(Api.NewBoard(recipient, DateTimeOffset.UtcNow.AddHours(1), title: "Ada <b>rocks</b> & rolls"), ct);
         Assert.Equal("Scheduled", board.Status);
 
         string[] authors = ["Alan", "Grace", "Katherine"];
@@ -58,6 +59,12 @@ public sealed partial class JourneyTests(StackFixture fixture, ITestOutputHelper
             using var sealedList = await Stack.Http.SendAsync(Stack.Request(HttpMethod.Get, $"/api/boards/{board.Id}/cards", key), ct);
             var problem = await Api.ProblemAsync(sealedList, HttpStatusCode.Forbidden, ct);
             Assert.Contains("sealed until", problem.Detail, StringComparison.Ordinal);
+        }
+
+        var deliverAt = DateTimeOffset.UtcNow.AddSeconds(3);
+        using (var moved = await Stack.Http.SendAsync(Stack.Request(HttpMethod.Patch, $"/api/boards/{board.Id}", board.OwnerKey, new { deliverAt = deliverAt.ToString("O") }), ct))
+        {
+            Assert.Equal(HttpStatusCode.OK, moved.StatusCode);
         }
 
         var mails = await Mail.ForAsync(Stack, recipient, 1, TimeSpan.FromSeconds(40), ct);

@@ -66,7 +66,31 @@ public sealed class OutboxRulesTests
         Assert.Throws<KudosException>(() => BoardRules.Invite(state, [.. Enumerable.Range(0, BoardLimits.MaxInvitees).Select(i => $"x{i}@example.com")], Now, t => t, t => t));
 
         BoardRules.AddCard(state, new NewCard("A", "Hi", invited[0].InviteToken), Now);
-        Assert.Equal(["b@example.com"], BoardRules.InviteesToRemind(state).Select(i => i.Email));
+        Assert.Equal(["b@example.com"], BoardRules.InviteesToRemind(state, Now.AddDays(1)).Select(i => i.Email));
+    }
+
+    [Fact]
+    public void Invitees_are_reminded_a_lead_before_delivery_only_if_invited_before_that_and_silent_since()
+    {
+        var lead = TimeSpan.FromHours(24);
+        var state = new BoardState();
+        BoardRules.Create(state, new CreateBoard("T", "Ada", "ada@example.com", "Grace", "grace@example.com", Now.AddDays(3), "UTC"), Now);
+        Assert.Null(BoardRules.InviteeReminderAt(state, lead));
+
+        BoardRules.Invite(state, ["early@example.com"], Now, t => t, t => t);
+        Assert.Equal(Now.AddDays(2), BoardRules.InviteeReminderAt(state, lead));
+
+        // Invited inside the lead: just invited, not reminded.
+        BoardRules.Invite(state, ["late@example.com"], Now.AddDays(2).AddHours(1), t => t, t => t);
+        Assert.Equal(["early@example.com"], BoardRules.InviteesToRemind(state, Now.AddDays(2)).Select(i => i.Email));
+
+        state.Invitees[0].RemindedAt = Now.AddDays(2);
+        Assert.Null(BoardRules.InviteeReminderAt(state, lead));
+
+        var draft = new BoardState();
+        BoardRules.Create(draft, new CreateBoard("T", "Ada", "ada@example.com", "Grace", "grace@example.com", null, "UTC"), Now);
+        BoardRules.Invite(draft, ["early@example.com"], Now, t => t, t => t);
+        Assert.Null(BoardRules.InviteeReminderAt(draft, lead));
     }
 
     [Fact]

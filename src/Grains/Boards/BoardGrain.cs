@@ -30,6 +30,7 @@ public sealed partial class BoardGrain(
 
     private DueTimer? _deliver;
     private DueTimer? _outbox;
+    private DueTimer? _remindInvitees;
 
     /// <summary>The delivery instant while scheduled; "now" while the delivery email waits in the outbox (this reminder is its backstop).</summary>
     private DueTimer Deliver => _deliver ??= new DueTimer(
@@ -55,6 +56,15 @@ public sealed partial class BoardGrain(
                 await Outbox.CancelAsync();
             }
         }));
+
+    /// <summary>The invitees' reminder, a set time before delivery, while someone invited (and actually sent the invitation) has not posted.</summary>
+    private DueTimer RemindInvitees => _remindInvitees ??= new DueTimer(
+        this,
+        RemindInviteesReminder,
+        options.Value.ReminderPeriod,
+        time,
+        () => InvitationsWait ? null : BoardRules.InviteeReminderAt(State, options.Value.InviteReminderLead),
+        _ => this.ResetOnFailureAsync(board, RemindInviteesAsync));
 
     private bool DeliveryWaiting => State.Delivery is { } delivery && State.Outbox.Exists(e => e.DispatchId == delivery.DispatchId);
 
@@ -383,7 +393,7 @@ public sealed partial class BoardGrain(
     {
         DeliverReminder => Deliver.OnReminderAsync(),
         OutboxReminder => Outbox.OnReminderAsync(),
-        RemindInviteesReminder => RemindInviteesAsync(),
+        RemindInviteesReminder => RemindInvitees.OnReminderAsync(),
         _ => Task.CompletedTask,
     };
 
@@ -391,8 +401,9 @@ public sealed partial class BoardGrain(
     private async Task RemindInviteesAsync()
     {
         var now = time.GetUtcNow();
-        var toRemind = State.Status == BoardStatus.Scheduled && !InvitationsWait && !BoardRules.IsPostingClosed(State, now)
-            ? BoardRules.InviteesToRemind(State).ToList()
+        var toRemind = !InvitationsWait && BoardRules.InviteeReminderAt(State, options.Value.InviteReminderLead) is { } remindAt
+                       && now >= remindAt && !BoardRules.IsPostingClosed(State, now)
+            ? BoardRules.InviteesToRemind(State, remindAt).ToList()
             : [];
         foreach (var invitee in toRemind)
         {
@@ -405,7 +416,7 @@ public sealed partial class BoardGrain(
             await board.WriteStateAsync();
         }
 
-        await RemoveReminderAsync(RemindInviteesReminder);
+        await RemindInvitees.ScheduleAsync();
         await HandOffAsync();
     }
 
@@ -450,6 +461,13 @@ public sealed partial class BoardGrain(
         {
             entry.RecordedAt = now;
             State.Outbox.Add(entry);
+
+            // Invited now, when the invitation actually leaves (the reminder counts from here).
+            if (entry.Email.EmailType == EmailTypes.Invitation
+                && State.Invitees.Find(i => string.Equals(Addresses.Normalize(i.Email), Addresses.Normalize(entry.Email.To[0].Address), StringComparison.Ordinal)) is { } invitee)
+            {
+                invitee.InvitedAt = now;
+            }
         }
 
         State.Waiting.Clear();
@@ -523,7 +541,7 @@ public sealed partial class BoardGrain(
             await Deliver.CancelAsync();
             if (State.Invitees.Count > 0)
             {
-                await RemoveReminderAsync(RemindInviteesReminder);
+                await RemindInvitees.CancelAsync();
             }
         }
     });
@@ -586,26 +604,7 @@ public sealed partial class BoardGrain(
     private async Task ScheduleReminderAsync()
     {
         await Deliver.ScheduleAsync();
-
-        // The invitees' reminder, a set time before delivery, only while someone invited has not posted yet.
-        var period = options.Value.ReminderPeriod;
-        var remindIn = State.DeliverAt!.Value - options.Value.InviteReminderLead - time.GetUtcNow();
-        if (BoardRules.InviteesToRemind(State).Any() && remindIn > TimeSpan.Zero)
-        {
-            await this.RegisterOrUpdateReminder(RemindInviteesReminder, remindIn, period);
-        }
-        else
-        {
-            await RemoveReminderAsync(RemindInviteesReminder);
-        }
-    }
-
-    private async Task RemoveReminderAsync(string name)
-    {
-        if (await this.GetReminder(name) is { } reminder)
-        {
-            await this.UnregisterReminder(reminder);
-        }
+        await RemindInvitees.ScheduleAsync();
     }
 
     private async Task<BoardOwnerView> OwnerViewAsync()

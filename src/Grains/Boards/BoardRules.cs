@@ -177,9 +177,16 @@ public static class BoardRules
         return fresh;
     }
 
-    /// <summary>The invitees a reminder is due for: invited, not posted, not reminded yet.</summary>
-    public static IEnumerable<InviteeState> InviteesToRemind(BoardState state) =>
-        state.Invitees.Where(i => i.PostedAt is null && i.RemindedAt is null);
+    /// <summary>
+    /// When invitees who have not posted are reminded: <paramref name="lead"/> before delivery, if someone invited before
+    /// that instant has neither posted nor been reminded; null otherwise (and for drafts).
+    /// </summary>
+    public static DateTimeOffset? InviteeReminderAt(BoardState state, TimeSpan lead) =>
+        state.Status == BoardStatus.Scheduled && state.DeliverAt is { } at && InviteesToRemind(state, at - lead).Any() ? at - lead : null;
+
+    /// <summary>The invitees the reminder at <paramref name="remindAt"/> is for: invited before it, not posted, not reminded yet.</summary>
+    public static IEnumerable<InviteeState> InviteesToRemind(BoardState state, DateTimeOffset remindAt) =>
+        state.Invitees.Where(i => i.PostedAt is null && i.RemindedAt is null && i.InvitedAt < remindAt);
 
     /// <summary>Changes a card's message while posting is open.</summary>
     public static void EditCard(BoardState state, CardState card, string message, DateTimeOffset now)
