@@ -65,6 +65,15 @@ public sealed partial class OwnerConfirmationTests(ConfirmingBrowserFixture fixt
         await Expect(owner.Locator("#confirm-owner")).ToBeHiddenAsync();
         Assert.Single(await stack.Smtp.WaitForMessagesAsync(1, TimeSpan.FromSeconds(30), second, ct));
         Assert.Single(await stack.Smtp.WaitForMessagesAsync(2, TimeSpan.Zero, ownerEmail, ct));
+
+        // 5. A lost owner link: the start page lists this owner's boards through the credential, and each opens.
+        await owner.GotoAsync("/");
+        await Expect(owner.Locator("#my-boards-list li")).ToHaveCountAsync(2);
+        await Screens.CaptureAsync(owner, "my-boards");
+        await owner.Locator("#my-boards-list a").Last.ClickAsync();
+        await owner.WaitForURLAsync(new Regex("/o/[0-9a-f-]{32,36}#k=oc_[A-Za-z0-9_-]{43}$"));
+        Assert.Equal(boardId, Guid.Parse(new Regex("/o/([0-9a-f-]{32,36})#").Match(owner.Url).Groups[1].Value).ToString("N"));
+        await Expect(owner.Locator("#status")).ToHaveTextAsync("Scheduled and sealed");
         Assert.Empty(watch.Events);
     }
 

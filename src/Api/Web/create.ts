@@ -1,8 +1,8 @@
 // The start page: create a board. On success the owner lands on the owner page, keys in the URL fragment.
 import { api, ApiError } from "./lib/api.js";
-import { busy, byId, clearErrors, fieldError, showProblem, valueOf } from "./lib/dom.js";
-import { forgetOwnerCredential, ownerCredential, rememberBoardKeys } from "./lib/storage.js";
-import { browserZone, dateInZone, fillZoneSelect, wallToIso } from "./lib/time.js";
+import { busy, byId, clearErrors, fieldError, fill, h, show, showProblem, valueOf } from "./lib/dom.js";
+import { forgetOwnerCredential, ownerCredential, ownerCredentials, rememberBoardKeys } from "./lib/storage.js";
+import { browserZone, dateInZone, fillZoneSelect, formatShort, wallToIso } from "./lib/time.js";
 
 const form = byId<HTMLFormElement>("create-form");
 const zone = byId<HTMLSelectElement>("timeZone");
@@ -90,3 +90,24 @@ form.addEventListener("submit", async event => {
         }
     });
 });
+
+/** "I lost my owner link": the boards of every address confirmed in this browser, each opening its owner page. */
+async function listMyBoards(): Promise<void> {
+    const items: HTMLElement[] = [];
+    for (const credential of ownerCredentials()) {
+        try {
+            for (const board of await api.ownerBoards(credential)) {
+                const when = board.deliverAt ? formatShort(board.deliverAt) : "draft";
+                items.push(h("li", { class: "card-row" },
+                    h("a", { class: "author", href: `/o/${board.id}#${new URLSearchParams({ k: credential })}` }, board.title),
+                    h("span", { class: "pill" }, board.status === "Delivered" ? "delivered" : when)));
+            }
+        } catch {
+            // A revoked credential lists nothing; creating a board with it falls back to confirming again.
+        }
+    }
+    fill(byId("my-boards-list"), ...items);
+    show(byId("my-boards"), items.length > 0);
+}
+
+void listMyBoards();

@@ -62,6 +62,25 @@ export function ownerCredential(email: string): string | null {
     return typeof value === "string" && value.startsWith("oc_") ? value : null;
 }
 
+/** Every owner credential this browser keeps (one per confirmed address). */
+export function ownerCredentials(): string[] {
+    const found: string[] = [];
+    try {
+        for (let i = 0; i < window.localStorage.length; i++) {
+            const key = window.localStorage.key(i);
+            if (key?.startsWith("kudos.owner.")) {
+                const value = read<unknown>(key, null);
+                if (typeof value === "string" && value.startsWith("oc_")) {
+                    found.push(value);
+                }
+            }
+        }
+    } catch {
+        // Storage disabled: none kept.
+    }
+    return found;
+}
+
 export function rememberOwnerCredential(email: string, credential: string): void {
     write(credentialKey(email), credential);
 }
