@@ -4,7 +4,7 @@ using System.Text.Json;
 
 namespace Kudos.Testing;
 
-/// <summary>A real HTTP endpoint on loopback that records the operator alerts (JSON bodies) posted to it.</summary>
+/// <summary>A real HTTP endpoint on loopback that records the alerts posted to it.</summary>
 public sealed class AlertListener : IDisposable
 {
     private readonly HttpListener _listener = new();
