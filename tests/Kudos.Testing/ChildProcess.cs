@@ -108,7 +108,16 @@ public sealed class ChildProcess : IAsyncDisposable
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
 
-        var started = await Task.WhenAny(child._started.Task, child._exited.Task, Task.Delay(timeout, ct));
+        Task? started;
+        try
+        {
+            started = await Task.WhenAny(child._started.Task, child._exited.Task).WaitAsync(timeout, ct);
+        }
+        catch (TimeoutException)
+        {
+            started = null;
+        }
+
         if (started != child._started.Task)
         {
             var why = started == child._exited.Task ? "exited during start-up" : $"did not start within {timeout.TotalSeconds:0} s";
@@ -136,7 +145,11 @@ public sealed class ChildProcess : IAsyncDisposable
             _ = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])?.WaitForExitAsync();
         }
 
-        if (await Task.WhenAny(_exited.Task, Task.Delay(timeout)) != _exited.Task)
+        try
+        {
+            await _exited.Task.WaitAsync(timeout);
+        }
+        catch (TimeoutException)
         {
             _process.Kill(entireProcessTree: true);
             await _exited.Task;
