@@ -6,6 +6,3 @@ builder.AddKudosApi();
 var app = builder.Build();
 app.MapKudosApi();
 await app.RunAsync();
-
-/// <summary>Entry point, visible to the functional tests.</summary>
-public partial class Program;

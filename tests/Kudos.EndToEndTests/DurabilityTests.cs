@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Kudos.EndToEndTests.Infrastructure;
 using Kudos.Testing;
 using Xunit;
@@ -51,7 +52,10 @@ public sealed class DurabilityTests(ITestOutputHelper output)
             Assert.Equal(System.Net.HttpStatusCode.OK, deliver.StatusCode);
         }
 
-        var waiting = await Eventually.MatchAsync(() => stack.DispatchAsync(AdminCalls.DeliveryId(board.Id), ct), d => d.Dispatch.Attempts == 1 && d.Dispatch.Status == "Pending", TimeSpan.FromSeconds(20), ct);
+        var id = AdminCalls.DeliveryId(board.Id);
+        await stack.WaitForSiloLineAsync(new Regex($@"Dispatch {Regex.Escape(id)} attempt 1/\d+ failed, retrying at ", RegexOptions.CultureInvariant), TimeSpan.FromSeconds(20), ct);
+        var waiting = await stack.DispatchAsync(id, ct);
+        Assert.Equal(1, waiting.Dispatch.Attempts);
         Assert.True(waiting.Dispatch.Status == "Pending", $"Expected a retry pending after the 451, was {waiting.Dispatch.Status}.\n{stack.Logs}");
 
         await stack.StopSiloAsync(kill: true);
@@ -81,7 +85,8 @@ public sealed class DurabilityTests(ITestOutputHelper output)
         // A message falls due in the middle of the outage: its attempt fails part-way and must be retried afterwards.
         await using var grains = await GrainClient.ConnectAsync(stack, ct);
         var recipient = TestAddresses.Unique("during-outage");
-        await grains.Client.GetGrain<Kudos.Grains.Email.IEmailDispatchGrain>($"test-outage/{Guid.NewGuid():N}").EnqueueAsync(new Kudos.Grains.Email.EmailMessage(
+        var dueDuringOutage = $"test-outage/{Guid.NewGuid():N}";
+        await grains.Client.GetGrain<Kudos.Grains.Email.IEmailDispatchGrain>(dueDuringOutage).EnqueueAsync(new Kudos.Grains.Email.EmailMessage(
             [new Kudos.Grains.Email.Mailbox("", recipient)], "Due during the outage", "<p>x</p>", "x", Kudos.Grains.Email.EmailTypes.OwnerNotice, null, ScheduledFor: DateTimeOffset.UtcNow.AddSeconds(2)));
 
         await AdminSqlAsync($"ALTER DATABASE \"{database}\" WITH ALLOW_CONNECTIONS false; SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{database}';");
@@ -98,21 +103,25 @@ public sealed class DurabilityTests(ITestOutputHelper output)
         }
         finally
         {
-            // Past the message's due time (and its timer's failed attempt) before the database returns.
-            await Task.Delay(TimeSpan.FromSeconds(4), ct);
+            // Past the message's due time: the silo announces its timer's attempt failing before the database returns.
+            var failed = await stack.WaitForSiloLineAsync(
+                new Regex($"Dispatch {Regex.Escape(dueDuringOutage)} attempt could not run", RegexOptions.CultureInvariant), TimeSpan.FromSeconds(20), ct);
+            output.WriteLine($"during the outage: {failed ?? "no failed attempt announced"}");
             await AdminSqlAsync($"ALTER DATABASE \"{database}\" WITH ALLOW_CONNECTIONS true;");
         }
 
         var outage = await Mail.ForAsync(stack, recipient, 1, TimeSpan.FromSeconds(40), ct);
         Assert.True(outage.Count == 1, $"The message due during the outage was never sent.\n{stack.Logs}");
 
-        var created = await Eventually.MatchAsync(
+        // Stale pooled connections fail one request each after the outage, and nothing announces the last one gone.
+        var created = await Unsignalled.RepeatUntilAsync(
             async () =>
             {
                 using var response = await stack.Http.SendAsync(stack.Request(HttpMethod.Post, "/api/boards", json: Api.NewBoard(TestAddresses.Unique("back"), DateTimeOffset.UtcNow.AddDays(1))), ct);
                 return response.StatusCode;
             },
             status => status == System.Net.HttpStatusCode.Created,
+            TimeSpan.FromMilliseconds(200),
             TimeSpan.FromSeconds(30),
             ct);
         Assert.True(created == System.Net.HttpStatusCode.Created, $"The service did not resume after the database returned ({created}).\n{stack.Logs}");

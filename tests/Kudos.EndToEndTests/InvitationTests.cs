@@ -93,11 +93,9 @@ public sealed partial class InvitationTests(StackFixture fixture)
 
         // A new invitation to that address is suppressed; a board delivered to it still arrives.
         var next = await Stack.CreateBoardAsync(BoardWithInvitees(null, invitee), ct);
-        var invitation = await Eventually.MatchAsync(
-            async () => await Stack.DispatchAsync((await Stack.OwnerViewAsync(next, ct)).Invitees![0].InvitationDispatchId, ct),
-            d => d.Dispatch.Status == "Suppressed",
-            TimeSpan.FromSeconds(15),
-            ct);
+        var invitationId = (await Stack.OwnerViewAsync(next, ct)).Invitees![0].InvitationDispatchId;
+        await Stack.WaitForDispatchAsync(invitationId, "Suppressed", TimeSpan.FromSeconds(15), ct);
+        var invitation = await Stack.DispatchAsync(invitationId, ct);
         Assert.Equal("Suppressed", invitation.Dispatch.Status);
 
         var forThem = await Stack.CreateBoardAsync(Api.NewBoard(invitee, deliverAt: null), ct);

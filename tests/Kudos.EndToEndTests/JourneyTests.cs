@@ -96,7 +96,7 @@ public sealed partial class JourneyTests(StackFixture fixture, ITestOutputHelper
         Assert.Equal(authors.Order(), all.Select(c => c.AuthorName).Order());
 
         // After delivery: the owner sees the sent delivery and the recipient link; posting is closed.
-        var delivered = await Eventually.MatchAsync(() => Stack.OwnerViewAsync(board, ct), v => v.Delivery?.Status == "Sent", TimeSpan.FromSeconds(10), ct);
+        var delivered = await Stack.OwnerViewOnceDeliveryIsAsync(board, "Sent", TimeSpan.FromSeconds(10), ct);
         Assert.Equal("Delivered", delivered.Status);
         Assert.Equal("Sent", delivered.Delivery?.Status);
         Assert.Equal(1, delivered.Delivery?.Attempts);

@@ -22,7 +22,7 @@ public sealed class OutboxTests(StackFixture fixture, ITestOutputHelper output)
     }
 
     private Task<OwnerViewDto> DeliveryEndsAsync(BoardCreatedDto board, string status, CancellationToken ct) =>
-        Eventually.MatchAsync(() => Stack.OwnerViewAsync(board, ct), v => v.Delivery?.Status == status, TimeSpan.FromSeconds(30), ct);
+        Stack.OwnerViewOnceDeliveryIsAsync(board, status, TimeSpan.FromSeconds(30), ct);
 
     [Fact(Timeout = 120_000)]
     public async Task Transient_refusals_are_retried_with_growing_delays_and_sent_once()

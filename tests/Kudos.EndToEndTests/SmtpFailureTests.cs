@@ -24,7 +24,7 @@ public sealed class SmtpFailureTests(StackFixture fixture)
         var mails = await Mail.ForAsync(Stack, recipient, 1, TimeSpan.FromSeconds(30), ct);
         Assert.True(mails.Count == 1, $"The email to {recipient} was not retried to success.\n{Stack.Logs}");
 
-        var view = await Eventually.MatchAsync(() => Stack.OwnerViewAsync(board, ct), v => v.Delivery?.Status == "Sent", TimeSpan.FromSeconds(10), ct);
+        var view = await Stack.OwnerViewOnceDeliveryIsAsync(board, "Sent", TimeSpan.FromSeconds(10), ct);
         Assert.Equal("Sent", view.Delivery?.Status);
         Assert.Equal(3, view.Delivery?.Attempts);
     }
@@ -40,7 +40,7 @@ public sealed class SmtpFailureTests(StackFixture fixture)
         using var deliver = await Stack.Http.SendAsync(Stack.Request(HttpMethod.Post, $"/api/boards/{board.Id}/deliver", board.OwnerKey), ct);
         Assert.Equal(HttpStatusCode.OK, deliver.StatusCode);
 
-        var view = await Eventually.MatchAsync(() => Stack.OwnerViewAsync(board, ct), v => v.Delivery?.Status == "Failed", TimeSpan.FromSeconds(20), ct);
+        var view = await Stack.OwnerViewOnceDeliveryIsAsync(board, "Failed", TimeSpan.FromSeconds(20), ct);
         Assert.True(view.Delivery?.Status == "Failed", $"Board {board.Id}: expected the delivery Failed, was {view.Delivery?.Status}.\n{Stack.Logs}");
         Assert.Equal(1, view.Delivery?.Attempts);
         Assert.Contains("550", view.Delivery?.ServerReply, StringComparison.Ordinal);

@@ -11,30 +11,30 @@ public sealed class WebhookTests(StackFixture fixture)
 {
     private KudosStack Stack => fixture.Stack;
 
-    private async Task<(BoardCreatedDto Board, string Recipient, string ProviderId)> DeliveredBoardAsync(CancellationToken ct, string? to = null)
+    private async Task<(BoardCreatedDto Board, string Recipient, string ProviderId, string Owner)> DeliveredBoardAsync(CancellationToken ct, string? to = null)
     {
         var recipient = to ?? TestAddresses.Unique("events");
-        var board = await Stack.CreateBoardAsync(Api.NewBoard(recipient, deliverAt: null, ownerEmail: TestAddresses.Unique("owner")), ct);
+        var owner = TestAddresses.Unique("owner");
+        var board = await Stack.CreateBoardAsync(Api.NewBoard(recipient, deliverAt: null, ownerEmail: owner), ct);
         using (var deliver = await Stack.Http.SendAsync(Stack.Request(HttpMethod.Post, $"/api/boards/{board.Id}/deliver", board.OwnerKey), ct))
         {
             Assert.Equal(HttpStatusCode.OK, deliver.StatusCode);
         }
 
-        var sent = await Eventually.MatchAsync(() => Stack.DispatchAsync(AdminCalls.DeliveryId(board.Id), ct), d => d.Dispatch.ProviderMessageId is not null, TimeSpan.FromSeconds(20), ct);
+        // The provider id and its index entry are stored before the silo announces the send.
+        await Stack.WaitForDispatchAsync(AdminCalls.DeliveryId(board.Id), "Sent", TimeSpan.FromSeconds(20), ct);
+        var sent = await Stack.DispatchAsync(AdminCalls.DeliveryId(board.Id), ct);
         Assert.True(sent.Dispatch.ProviderMessageId is not null, $"Board {board.Id}: no provider id after sending ({sent.Dispatch.Status}, {sent.Dispatch.ServerReply}).");
-        return (board, recipient, sent.Dispatch.ProviderMessageId!);
+        return (board, recipient, sent.Dispatch.ProviderMessageId!, owner);
     }
 
-    /// <summary>The admin view of a recorded event, once its processing reached <paramref name="status"/> (or the wait ended).</summary>
-    private Task<string> EventOnceProcessedAsync(string webhookId, string status, CancellationToken ct) => Eventually.MatchAsync(
-        async () =>
-        {
-            using var response = await Stack.Http.SendAsync(Stack.Request(HttpMethod.Get, $"/api/admin/webhook-events/{webhookId}", StackFixture.AdminKey), ct);
-            return await response.Content.ReadAsStringAsync(ct);
-        },
-        body => body.Contains($"\"{status}\"", StringComparison.Ordinal),
-        TimeSpan.FromSeconds(15),
-        ct);
+    /// <summary>The admin view of a recorded event, read once the silo announced its processing (or the wait ended).</summary>
+    private async Task<string> EventOnceProcessedAsync(string webhookId, CancellationToken ct)
+    {
+        await Provider.WaitProcessedAsync(Stack, webhookId, TimeSpan.FromSeconds(15), ct);
+        using var response = await Stack.Http.SendAsync(Stack.Request(HttpMethod.Get, $"/api/admin/webhook-events/{webhookId}", StackFixture.AdminKey), ct);
+        return await response.Content.ReadAsStringAsync(ct);
+    }
 
     private async Task<WebhookReceiptDto> PostAsync(string id, string json, CancellationToken ct, string secret = StackFixture.WebhookSecret, bool svix = false)
     {
@@ -46,7 +46,7 @@ public sealed class WebhookTests(StackFixture fixture)
     public async Task Events_apply_once_never_move_a_status_back_and_a_hard_bounce_suppresses_the_address()
     {
         var ct = TestContext.Current.CancellationToken;
-        var (board, recipient, providerId) = await DeliveredBoardAsync(ct);
+        var (board, recipient, providerId, owner) = await DeliveredBoardAsync(ct);
         var now = DateTimeOffset.UtcNow;
         var prefix = Guid.NewGuid().ToString("N");
 
@@ -58,13 +58,20 @@ public sealed class WebhookTests(StackFixture fixture)
         // Arrives late, out of order: must not erase the bounce.
         await PostAsync($"{prefix}-4", Provider.Event("email.delivered", providerId, recipient, now.AddSeconds(-1)), ct);
 
-        var details = await Eventually.MatchAsync(() => Stack.DispatchAsync(AdminCalls.DeliveryId(board.Id), ct), d => d.Events?.Count == 4, TimeSpan.FromSeconds(20), ct);
+        foreach (var n in new[] { 1, 2, 3, 4 })
+        {
+            await Provider.WaitProcessedAsync(Stack, $"{prefix}-{n}", TimeSpan.FromSeconds(20), ct);
+        }
+
+        var details = await Stack.DispatchAsync(AdminCalls.DeliveryId(board.Id), ct);
         Assert.Equal(4, details.Events?.Count);
         Assert.Equal("Bounced", details.Dispatch.Status);
         Assert.Equal(1, details.Dispatch.Opens);
         Assert.Single(details.Events!, e => e.Type == "email.bounced");
 
-        var view = await Eventually.MatchAsync(() => Stack.OwnerViewAsync(board, ct), v => v.Delivery?.RecipientAddressInvalid == true, TimeSpan.FromSeconds(10), ct);
+        // The board records the bounce in the same write that queues the owner's notice: "delivered", then "bounced".
+        Assert.Equal(2, (await Mail.ForAsync(Stack, owner, 2, TimeSpan.FromSeconds(10), ct)).Count);
+        var view = await Stack.OwnerViewAsync(board, ct);
         Assert.Equal("Bounced", view.Delivery?.Status);
         Assert.True(view.Delivery?.RecipientAddressInvalid);
 
@@ -80,16 +87,16 @@ public sealed class WebhookTests(StackFixture fixture)
             Assert.Equal(HttpStatusCode.OK, deliver.StatusCode);
         }
 
-        Assert.Equal("Suppressed", (await Eventually.MatchAsync(() => Stack.OwnerViewAsync(next, ct), v => v.Delivery?.Status == "Suppressed", TimeSpan.FromSeconds(15), ct)).Delivery?.Status);
+        Assert.Equal("Suppressed", (await Stack.OwnerViewOnceDeliveryIsAsync(next, "Suppressed", TimeSpan.FromSeconds(15), ct)).Delivery?.Status);
     }
 
     [Fact(Timeout = 60_000)]
     public async Task A_complaint_suppresses_and_an_event_for_an_unknown_message_is_kept()
     {
         var ct = TestContext.Current.CancellationToken;
-        var (board, recipient, providerId) = await DeliveredBoardAsync(ct);
+        var (board, recipient, providerId, _) = await DeliveredBoardAsync(ct);
         await PostAsync(Guid.NewGuid().ToString("N"), Provider.Event("email.complained", providerId, recipient, DateTimeOffset.UtcNow), ct);
-        Assert.Equal("Complained", (await Eventually.MatchAsync(() => Stack.OwnerViewAsync(board, ct), v => v.Delivery?.Status == "Complained", TimeSpan.FromSeconds(15), ct)).Delivery?.Status);
+        Assert.Equal("Complained", (await Stack.OwnerViewOnceDeliveryIsAsync(board, "Complained", TimeSpan.FromSeconds(15), ct)).Delivery?.Status);
         using (var suppression = await Stack.Http.SendAsync(Stack.Request(HttpMethod.Get, $"/api/admin/suppressions/{recipient}", StackFixture.AdminKey), ct))
         {
             Assert.Equal("Complaint", (await Api.ReadAsync<SuppressionDto>(suppression, HttpStatusCode.OK, ct)).Reason);
@@ -97,7 +104,7 @@ public sealed class WebhookTests(StackFixture fixture)
 
         var orphan = Guid.NewGuid().ToString("N");
         await PostAsync(orphan, Provider.Event("email.delivered", "no-such-message-" + orphan, "x@example.test", DateTimeOffset.UtcNow), ct);
-        Assert.Contains("\"Unmatched\"", await EventOnceProcessedAsync(orphan, "Unmatched", ct), StringComparison.Ordinal);
+        Assert.Contains("\"Unmatched\"", await EventOnceProcessedAsync(orphan, ct), StringComparison.Ordinal);
     }
 
     [Fact(Timeout = 120_000)]
@@ -107,19 +114,17 @@ public sealed class WebhookTests(StackFixture fixture)
         var recipient = TestAddresses.Unique("soft");
         for (var i = 1; i <= 3; i++)
         {
-            var (_, _, providerId) = await DeliveredBoardAsync(ct, recipient);
+            var (_, _, providerId, _) = await DeliveredBoardAsync(ct, recipient);
             var eventId = Guid.NewGuid().ToString("N");
             await PostAsync(eventId, Provider.Event("email.bounced", providerId, recipient, DateTimeOffset.UtcNow, "Transient"), ct);
-            Assert.Contains("\"Applied\"", await EventOnceProcessedAsync(eventId, "Applied", ct), StringComparison.Ordinal);
-            var suppression = await Eventually.MatchAsync(
-                async () =>
-                {
-                    using var response = await Stack.Http.SendAsync(Stack.Request(HttpMethod.Get, $"/api/admin/suppressions/{recipient}", StackFixture.AdminKey), ct);
-                    return response.StatusCode == HttpStatusCode.OK ? await Api.ReadAsync<SuppressionDto>(response, HttpStatusCode.OK, ct) : null;
-                },
-                s => s is not null || i < 3,
-                TimeSpan.FromSeconds(10),
-                ct);
+            Assert.Contains("\"Applied\"", await EventOnceProcessedAsync(eventId, ct), StringComparison.Ordinal);
+            // Applied means the dispatch counted the bounce at the address's suppression grain before answering.
+            SuppressionDto? suppression;
+            using (var response = await Stack.Http.SendAsync(Stack.Request(HttpMethod.Get, $"/api/admin/suppressions/{recipient}", StackFixture.AdminKey), ct))
+            {
+                suppression = response.StatusCode == HttpStatusCode.OK ? await Api.ReadAsync<SuppressionDto>(response, HttpStatusCode.OK, ct) : null;
+            }
+
             if (i < 3)
             {
                 Assert.True(suppression is null, $"Suppressed after only {i} soft bounce(s).");

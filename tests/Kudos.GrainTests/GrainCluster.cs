@@ -14,9 +14,10 @@ namespace Kudos.GrainTests;
 
 /// <summary>
 /// One in-process silo (Microsoft.Orleans.TestingHost) with the silo's own grain services and SMTP transport, sending to
-/// a real SMTP test server; grain state and reminders in memory, so no database is needed. Shared by a test class.
+/// a real SMTP test server; grain state and reminders in memory, so no database is needed. Shared by a test class; a
+/// derived fixture changes <see cref="Settings"/> in its constructor and services in <see cref="ConfigureServices"/>.
 /// </summary>
-public sealed class GrainCluster : IAsyncLifetime
+public class GrainCluster : IAsyncLifetime
 {
     private InProcessTestCluster? _cluster;
     private SmtpTestServer? _smtp;
@@ -59,13 +60,15 @@ public sealed class GrainCluster : IAsyncLifetime
             silo.Services.AddSingleton<SmtpEmailTransport>();
             silo.Services.AddSingleton<IEmailTransport>(sp => Transport.Wrap(sp.GetRequiredService<SmtpEmailTransport>()));
             silo.Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
+            ConfigureServices(silo.Services);
         });
         _cluster = builder.Build();
         await _cluster.DeployAsync();
     }
 
-    public async ValueTask DisposeAsync()
+    public virtual async ValueTask DisposeAsync()
     {
+        GC.SuppressFinalize(this);
         if (_cluster is not null)
         {
             await _cluster.DisposeAsync();
@@ -75,6 +78,11 @@ public sealed class GrainCluster : IAsyncLifetime
         {
             await _smtp.DisposeAsync();
         }
+    }
+
+    /// <summary>Adds or replaces silo services; called after the silo's own registrations.</summary>
+    protected virtual void ConfigureServices(IServiceCollection services)
+    {
     }
 }
 

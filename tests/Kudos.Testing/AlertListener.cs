@@ -24,6 +24,7 @@ public sealed class AlertListener : IDisposable
 
     public IReadOnlyCollection<JsonElement> Received => _received;
 
+    /// <summary>Waits (on each post's arrival) until <paramref name="count"/> alerts arrived or <paramref name="timeout"/> passed; returns those received.</summary>
     public async Task<IReadOnlyList<JsonElement>> WaitAsync(int count, TimeSpan timeout, CancellationToken ct)
     {
         var deadline = DateTime.UtcNow + timeout;
@@ -56,8 +57,9 @@ public sealed class AlertListener : IDisposable
                 _received.Enqueue(JsonDocument.Parse(await reader.ReadToEndAsync()).RootElement.Clone());
             }
 
+            // An empty 204 written without blocking this loop on the client.
             context.Response.StatusCode = 204;
-            context.Response.Close();
+            context.Response.Close([], willBlock: false);
             _signal.Release();
         }
     }

@@ -1,16 +1,20 @@
 using System.Diagnostics;
 using System.Text;
+using System.Text.RegularExpressions;
 
 namespace Kudos.Testing;
 
 /// <summary>
 /// A .NET program of the solution run as its own OS process, as in production. Its output is kept for failure messages,
-/// and start-up completes on the host's own "Application started" line rather than on a sleep.
+/// and start-up completes on the host's own "Application started" line rather than on a sleep. Tests wait for what the
+/// process announces on its output in the same way (<see cref="WaitForLineAsync"/>).
 /// </summary>
 public sealed class ChildProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly StringBuilder _log = new();
+    private readonly List<string> _lines = [];
+    private readonly List<(Regex Pattern, TaskCompletionSource<string> Signal)> _waiters = [];
     private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -32,6 +36,41 @@ public sealed class ChildProcess : IAsyncDisposable
             lock (_log)
             {
                 return _log.ToString();
+            }
+        }
+    }
+
+    /// <summary>
+    /// The first line the process wrote, or writes within <paramref name="timeout"/>, that matches <paramref name="pattern"/>;
+    /// null when none did. Completed by the line itself, never by reading the output again.
+    /// </summary>
+    public async Task<string?> WaitForLineAsync(Regex pattern, TimeSpan timeout, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(pattern);
+        var waiter = (pattern, new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously));
+        lock (_log)
+        {
+            if (_lines.Find(pattern.IsMatch) is { } written)
+            {
+                return written;
+            }
+
+            _waiters.Add(waiter);
+        }
+
+        try
+        {
+            return await waiter.Item2.Task.WaitAsync(timeout, ct);
+        }
+        catch (TimeoutException)
+        {
+            return null;
+        }
+        finally
+        {
+            lock (_log)
+            {
+                _waiters.Remove(waiter);
             }
         }
     }
@@ -69,7 +108,16 @@ public sealed class ChildProcess : IAsyncDisposable
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
 
-        var started = await Task.WhenAny(child._started.Task, child._exited.Task, Task.Delay(timeout, ct));
+        Task? started;
+        try
+        {
+            started = await Task.WhenAny(child._started.Task, child._exited.Task).WaitAsync(timeout, ct);
+        }
+        catch (TimeoutException)
+        {
+            started = null;
+        }
+
         if (started != child._started.Task)
         {
             var why = started == child._exited.Task ? "exited during start-up" : $"did not start within {timeout.TotalSeconds:0} s";
@@ -97,7 +145,11 @@ public sealed class ChildProcess : IAsyncDisposable
             _ = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])?.WaitForExitAsync();
         }
 
-        if (await Task.WhenAny(_exited.Task, Task.Delay(timeout)) != _exited.Task)
+        try
+        {
+            await _exited.Task.WaitAsync(timeout);
+        }
+        catch (TimeoutException)
         {
             _process.Kill(entireProcessTree: true);
             await _exited.Task;
@@ -120,6 +172,14 @@ public sealed class ChildProcess : IAsyncDisposable
         lock (_log)
         {
             _log.AppendLine(line);
+            _lines.Add(line);
+            foreach (var (pattern, signal) in _waiters)
+            {
+                if (pattern.IsMatch(line))
+                {
+                    signal.TrySetResult(line);
+                }
+            }
         }
 
         if (line.Contains("Application started", StringComparison.Ordinal))

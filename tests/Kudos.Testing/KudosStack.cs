@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using System.Text.RegularExpressions;
 
 namespace Kudos.Testing;
 
@@ -214,6 +215,57 @@ public sealed class KudosStack : IAsyncDisposable
 
     /// <summary>Silo <paramref name="index"/>'s output so far.</summary>
     public string SiloLog(int index) => index < _silos.Count ? _silos[index].Process?.Log ?? "" : "";
+
+    /// <summary>
+    /// The first line a running silo wrote, or writes within <paramref name="timeout"/>, that matches
+    /// <paramref name="pattern"/>; null when none did. The silo announces each state it stores (see
+    /// <see cref="WaitForDispatchAsync"/>), so a test waits for that announcement instead of reading the state again and again.
+    /// </summary>
+    public async Task<string?> WaitForSiloLineAsync(Regex pattern, TimeSpan timeout, CancellationToken ct)
+    {
+        List<ChildProcess> running;
+        lock (_silos)
+        {
+            running = [.. _silos.Select(s => s.Process).OfType<ChildProcess>().Where(p => !p.HasExited)];
+        }
+
+        using var first = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var waits = running.Select(p => p.WaitForLineAsync(pattern, timeout, first.Token)).ToList();
+        while (waits.Count > 0)
+        {
+            var done = await Task.WhenAny(waits);
+            waits.Remove(done);
+            if (await done is { } line)
+            {
+                await first.CancelAsync();
+                await Task.WhenAll(waits.Select(w => w.ContinueWith(_ => { }, TaskScheduler.Default)));
+                return line;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// Waits until a silo announces that dispatch <paramref name="dispatchId"/> stored <paramref name="status"/> (the grain
+    /// logs each decision right after its state write: enqueued, sent, retrying, failed, held, not sent, provider event);
+    /// returns the line, or null when <paramref name="timeout"/> passed first. The caller then reads the state once and asserts.
+    /// </summary>
+    public Task<string?> WaitForDispatchAsync(string dispatchId, string status, TimeSpan timeout, CancellationToken ct)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(status);
+        var id = Regex.Escape(dispatchId);
+        var named = Regex.Escape(status);
+        var own = status switch
+        {
+            "Sent" => "|sent on attempt ",
+            "Failed" => "|failed for good ",
+            "Held" => "|held: ",
+            _ => "",
+        };
+        var pattern = new Regex($@"Dispatch {id} (enqueued \(.*\): {named}\b|not sent, {named}:|applied provider event \S+: now {named}\b{own})", RegexOptions.CultureInvariant);
+        return WaitForSiloLineAsync(pattern, timeout, ct);
+    }
 
     /// <summary>The API's output so far.</summary>
     public string ApiLog => _api?.Log ?? "";

@@ -35,20 +35,10 @@ public static class TestPostgres
         await using (var connection = new NpgsqlConnection(AdminConnectionString))
         {
             await connection.OpenAsync(ct);
-            for (var attempt = 1; ; attempt++)
-            {
-                try
-                {
-                    await using var command = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", connection);
-                    await command.ExecuteNonQueryAsync(ct);
-                    break;
-                }
-                catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.ObjectInUse && attempt < 10)
-                {
-                    // "source database template1 is being accessed by other users": brief and transient.
-                    await Task.Delay(TimeSpan.FromMilliseconds(100 * attempt), ct);
-                }
-            }
+            // From template0, which accepts no connections: copying template1 fails ("source database is being accessed
+            // by other users") while any session is connected to it, which parallel test projects cannot rule out.
+            await using var command = new NpgsqlCommand($"CREATE DATABASE \"{name}\" TEMPLATE template0", connection);
+            await command.ExecuteNonQueryAsync(ct);
         }
 
         return new NpgsqlConnectionStringBuilder(AdminConnectionString)

@@ -24,7 +24,7 @@ public sealed record ReleaseResult(string Id, DispatchStatus? Status, string? Er
 public static class AdminApi
 {
     /// <summary>The most ids one release call takes, and the largest page of a listing.</summary>
-    public const int MaxBatch = 500;
+    public const int MaxBatch = IndexPages.MaxLimit;
 
     /// <summary>The longest dispatch id the admin API looks up (the product's own are under 100 characters).</summary>
     public const int MaxDispatchIdLength = 256;
@@ -43,13 +43,13 @@ public static class AdminApi
             .WithSummary("Cancel a dispatch that has not started sending; 409 once it is sending or sent.")
             .WithAdminProblems(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict);
         admin.MapGet("/held", ListHeldAsync).WithName("ListHeld")
-            .WithSummary("Messages held because the recipient is not allowed yet (paged by id: after, limit ≤ 500).")
+            .WithSummary($"Messages held because the recipient is not allowed yet (paged by id: after, limit ≤ {IndexPages.MaxLimit}).")
             .WithAdminProblems(StatusCodes.Status400BadRequest);
         admin.MapPost("/held/release", ReleaseHeldAsync).WithName("ReleaseHeld")
             .WithSummary("Send held messages now, bypassing Email:AllowedRecipients.")
             .WithAdminProblems([.. ApiContract.Body]);
         admin.MapGet("/suppressions", ListSuppressionsAsync).WithName("ListSuppressions")
-            .WithSummary("Suppressed addresses (paged by address: after, limit ≤ 500).")
+            .WithSummary($"Suppressed addresses (paged by address: after, limit ≤ {IndexPages.MaxLimit}).")
             .WithAdminProblems(StatusCodes.Status400BadRequest);
         admin.MapGet("/suppressions/{address}", GetSuppressionAsync).WithName("GetSuppression")
             .WithSummary("The active suppression of one address.")
@@ -81,7 +81,7 @@ public static class AdminApi
 
     private static async Task<Ok<IReadOnlyList<DispatchView>>> ListHeldAsync(IGrainFactory grains, string? after, int? limit)
     {
-        var ids = await grains.GetGrain<IIndexGrain>(IndexNames.Held).ListAsync(after, Page(limit));
+        var ids = await grains.GetGrain<IIndexGrain>(IndexNames.Held).ListAsync(after, IndexPages.For(limit));
         var views = await Task.WhenAll(ids.Select(id => grains.GetGrain<IEmailDispatchGrain>(id).GetAsync()));
         return TypedResults.Ok<IReadOnlyList<DispatchView>>(views);
     }
@@ -112,7 +112,7 @@ public static class AdminApi
 
     private static async Task<Ok<IReadOnlyList<SuppressionView>>> ListSuppressionsAsync(IGrainFactory grains, string? after, int? limit)
     {
-        var addresses = await grains.GetGrain<IIndexGrain>(IndexNames.Suppressions).ListAsync(after, Page(limit));
+        var addresses = await grains.GetGrain<IIndexGrain>(IndexNames.Suppressions).ListAsync(after, IndexPages.For(limit));
         var views = await Task.WhenAll(addresses.Select(a => grains.GetGrain<ISuppressionGrain>(a).GetAsync()));
         return TypedResults.Ok<IReadOnlyList<SuppressionView>>([.. views.OfType<SuppressionView>()]);
     }
@@ -147,6 +147,4 @@ public static class AdminApi
         builder.WithProblems([StatusCodes.Status401Unauthorized, .. statuses]);
 
     private static string Key(string address) => Addresses.NormalizeValid(address, "address");
-
-    private static int Page(int? limit) => limit is null ? 100 : Math.Clamp(limit.Value, 1, MaxBatch);
 }

@@ -24,7 +24,7 @@ public static class AnalyticsApi
             .WithSummary("A recorded provider event and what became of it (Applied, or Unmatched for an unknown message).")
             .WithAdminProblems(StatusCodes.Status404NotFound);
         admin.MapGet("/webhook-events", ListUnmatchedAsync).WithName("ListUnmatchedWebhookEvents")
-            .WithSummary("Provider events that named no known message, kept for inspection (after, limit ≤ 500).")
+            .WithSummary($"Provider events that named no known message, kept for inspection (after, limit ≤ {IndexPages.MaxLimit}).")
             .WithAdminProblems(StatusCodes.Status400BadRequest);
         return admin;
     }
@@ -55,7 +55,7 @@ public static class AnalyticsApi
 
     private static async Task<Ok<IReadOnlyList<WebhookEventView>>> ListUnmatchedAsync(IGrainFactory grains, string? after, int? limit)
     {
-        var keys = await grains.GetGrain<IIndexGrain>(IndexNames.UnmatchedEvents).ListAsync(after, limit is null ? 100 : Math.Clamp(limit.Value, 1, AdminApi.MaxBatch));
+        var keys = await grains.GetGrain<IIndexGrain>(IndexNames.UnmatchedEvents).ListAsync(after, IndexPages.For(limit));
         var views = await Task.WhenAll(keys.Select(k => grains.GetGrain<IWebhookEventGrain>(k).GetAsync()));
         return TypedResults.Ok<IReadOnlyList<WebhookEventView>>([.. views.OfType<WebhookEventView>()]);
     }

@@ -72,7 +72,7 @@ public static class OwnersApi
 
     private static async Task<Ok<IReadOnlyList<OwnerStanding>>> ListHeldAsync(IGrainFactory grains, string? after, int? limit)
     {
-        var addresses = await grains.GetGrain<IIndexGrain>(IndexNames.HeldOwners).ListAsync(after, limit is null ? 100 : Math.Clamp(limit.Value, 1, AdminApi.MaxBatch));
+        var addresses = await grains.GetGrain<IIndexGrain>(IndexNames.HeldOwners).ListAsync(after, IndexPages.For(limit));
         var standings = await Task.WhenAll(addresses.Select(a => grains.GetGrain<IOwnerGrain>(a).GetStandingAsync()));
         return TypedResults.Ok<IReadOnlyList<OwnerStanding>>(standings);
     }

@@ -44,6 +44,9 @@ public sealed record EmailEventClick(string? Link) : IRequestBody;
 /// </summary>
 public static class WebhooksApi
 {
+    /// <summary>The longest bounce message or clicked link kept from a provider event; the rest is cut.</summary>
+    public const int MaxEventDetailLength = 500;
+
     public static IEndpointRouteBuilder MapWebhooksApi(this IEndpointRouteBuilder app)
     {
         app.MapPost("/api/webhooks/email-events", ReceiveAsync).WithName("ReceiveEmailEvent").RequireRateLimiting(RateLimits.Webhook).WithTags("Webhooks")
@@ -125,7 +128,7 @@ public static class WebhooksApi
             var bounce = data.ValueKind == JsonValueKind.Object && data.TryGetProperty("bounce", out var b) ? b : default;
             var click = data.ValueKind == JsonValueKind.Object && data.TryGetProperty("click", out var c) ? c : default;
             var detail = Str(bounce, "message") ?? Str(click, "link");
-            return new ProviderEvent(id, type, occurredAt, Str(data, "email_id"), Str(bounce, "type"), recipient, detail is { Length: > 500 } ? detail[..500] : detail);
+            return new ProviderEvent(id, type, occurredAt, Str(data, "email_id"), Str(bounce, "type"), recipient, detail is { Length: > MaxEventDetailLength } ? detail[..MaxEventDetailLength] : detail);
         }
         catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException)
         {

@@ -34,6 +34,9 @@ public sealed partial class EmailDispatchGrain
     [LoggerMessage(Level = LogLevel.Warning, Message = "Dispatch {DispatchId} found mid-send after a restart (attempt {Attempt}); outcome unknown, retrying")]
     private partial void LogOutcomeUnknown(string dispatchId, int attempt);
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Dispatch {DispatchId} attempt could not run; the next reminder tick retries it from the stored state")]
+    private partial void LogAttemptFailed(Exception exception, string dispatchId);
+
     private void LogRecorded(SendResult result)
     {
         var state = dispatch.State;

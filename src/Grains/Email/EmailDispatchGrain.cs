@@ -103,8 +103,23 @@ public sealed partial class EmailDispatchGrain(
 
     // On failure the reminder is still registered: the next tick retries from the stored state, never from a "Sending"
     // that only memory saw. A duplicate tick while this activation sends changes nothing.
-    private Task AttemptAsync(CancellationToken cancellationToken) =>
-        _sending ? Task.CompletedTask : this.ResetOnFailureAsync(dispatch, () => AttemptStepsAsync(cancellationToken));
+    private async Task AttemptAsync(CancellationToken cancellationToken)
+    {
+        if (_sending)
+        {
+            return;
+        }
+
+        try
+        {
+            await this.ResetOnFailureAsync(dispatch, () => AttemptStepsAsync(cancellationToken));
+        }
+        catch (Exception ex)
+        {
+            LogAttemptFailed(ex, Id);
+            throw;
+        }
+    }
 
     private async Task AttemptStepsAsync(CancellationToken cancellationToken)
     {

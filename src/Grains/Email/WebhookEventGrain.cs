@@ -72,7 +72,6 @@ public sealed partial class WebhookEventGrain(
             {
                 State.Status = WebhookEventStatus.Unmatched;
                 await GrainFactory.GetGrain<IIndexGrain>(IndexNames.UnmatchedEvents).AddAsync(this.GetPrimaryKeyString());
-                LogUnmatched(e.WebhookId, e.Type, e.ProviderMessageId);
             }
             else
             {
@@ -82,6 +81,15 @@ public sealed partial class WebhookEventGrain(
             }
 
             await webhookEvent.WriteStateAsync(cancellationToken);
+            // Logged once the outcome is stored, so that what the log says can be read back.
+            if (dispatchId is null)
+            {
+                LogUnmatched(e.WebhookId, e.Type, e.ProviderMessageId);
+            }
+            else
+            {
+                LogApplied(e.WebhookId, e.Type, dispatchId);
+            }
         }
 
         if (await this.GetReminder(ProcessReminder) is { } reminder)
@@ -92,6 +100,9 @@ public sealed partial class WebhookEventGrain(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Webhook event {WebhookId} ({Type}) names unknown provider message {ProviderMessageId}; kept for inspection")]
     private partial void LogUnmatched(string webhookId, string type, string? providerMessageId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Webhook event {WebhookId} ({Type}) applied to dispatch {DispatchId}")]
+    private partial void LogApplied(string webhookId, string type, string dispatchId);
 }
 
 /// <summary>The persisted mapping (storage state name <c>provider-message</c>).</summary>

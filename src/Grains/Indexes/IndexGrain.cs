@@ -9,9 +9,6 @@ public sealed class IndexState
 /// <inheritdoc cref="IIndexGrain"/>
 public sealed class IndexGrain([PersistentState("index", StorageNames.Kudos)] IPersistentState<IndexState> index) : Grain, IIndexGrain
 {
-    /// <summary>The most ids one listing returns.</summary>
-    public const int MaxPage = 500;
-
     public async Task AddAsync(string id)
     {
         if (index.State.Ids.Add(id))
@@ -31,7 +28,7 @@ public sealed class IndexGrain([PersistentState("index", StorageNames.Kudos)] IP
     public Task<IReadOnlyList<string>> ListAsync(string? after, int limit)
     {
         IReadOnlyList<string> page =
-            [.. index.State.Ids.SkipWhile(id => after is not null && string.CompareOrdinal(id, after) <= 0).Take(Math.Clamp(limit, 1, MaxPage))];
+            [.. index.State.Ids.SkipWhile(id => after is not null && string.CompareOrdinal(id, after) <= 0).Take(IndexPages.For(limit))];
         return Task.FromResult(page);
     }
 }

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Kudos.Testing;
 using Xunit;
 
 namespace Kudos.ContainerTests.Infrastructure;
@@ -43,20 +44,26 @@ public static class KudosApi
             timeZone = "Europe/Paris",
         };
         // A 503 ("nothing was changed, try again shortly") is what the API answers while its Orleans client still routes
-        // to the gateway of a silo that just died; a client retries it, and the test counts it.
-        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(500));
-        var elapsed = System.Diagnostics.Stopwatch.StartNew();
-        while (true)
-        {
-            using var response = await http.SendAsync(Request(HttpMethod.Post, "/api/boards", json: body), ct);
-            if (response.StatusCode != HttpStatusCode.ServiceUnavailable || elapsed.Elapsed > UnavailableRetryBound)
+        // to the gateway of a silo that just died; a client retries it, and the test counts it. Nothing outside the API's
+        // container announces when its client stopped using that gateway (see Unsignalled).
+        var (status, answer) = await Unsignalled.RepeatUntilAsync(
+            async () =>
             {
-                return await ReadAsync<BoardCreatedDto>(response, HttpStatusCode.Created, ct);
-            }
+                using var response = await http.SendAsync(Request(HttpMethod.Post, "/api/boards", json: body), ct);
+                var read = (response.StatusCode, await response.Content.ReadAsStringAsync(ct));
+                if (read.StatusCode == HttpStatusCode.ServiceUnavailable)
+                {
+                    Interlocked.Increment(ref _unavailableAnswers);
+                }
 
-            Interlocked.Increment(ref _unavailableAnswers);
-            await timer.WaitForNextTickAsync(ct);
-        }
+                return read;
+            },
+            read => read.StatusCode != HttpStatusCode.ServiceUnavailable,
+            TimeSpan.FromMilliseconds(500),
+            UnavailableRetryBound,
+            ct);
+        Assert.True(status == HttpStatusCode.Created, $"Expected 201 from POST /api/boards, got {(int)status}: {answer}");
+        return JsonSerializer.Deserialize<BoardCreatedDto>(answer, Json) ?? throw new InvalidOperationException($"Empty body: {answer}");
     }
 
     public static async Task<CardCreatedDto> AddCardAsync(HttpClient http, BoardCreatedDto board, string author, string message, CancellationToken ct)

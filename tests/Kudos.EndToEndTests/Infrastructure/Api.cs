@@ -64,6 +64,16 @@ public static class Api
         return await ReadAsync<OwnerViewDto>(response, HttpStatusCode.OK, ct);
     }
 
+    /// <summary>
+    /// Waits until a silo announces that the board's delivery email stored <paramref name="status"/>, then reads the owner
+    /// view once; the caller asserts on it (a view that never got there fails with the status it has).
+    /// </summary>
+    public static async Task<OwnerViewDto> OwnerViewOnceDeliveryIsAsync(this KudosStack stack, BoardCreatedDto board, string status, TimeSpan timeout, CancellationToken ct)
+    {
+        await stack.WaitForDispatchAsync(AdminCalls.DeliveryId(board.Id), status, timeout, ct);
+        return await stack.OwnerViewAsync(board, ct);
+    }
+
     public static async Task<T> ReadAsync<T>(HttpResponseMessage response, HttpStatusCode expected, CancellationToken ct)
     {
         var body = await response.Content.ReadAsStringAsync(ct);

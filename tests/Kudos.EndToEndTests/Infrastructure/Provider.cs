@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Kudos.Testing;
 
 namespace Kudos.EndToEndTests.Infrastructure;
@@ -7,6 +8,16 @@ namespace Kudos.EndToEndTests.Infrastructure;
 /// <summary>Plays the email provider: posts events signed the Standard Webhooks way, as Resend does.</summary>
 public static class Provider
 {
+    /// <summary>
+    /// Waits until a silo announces that the event <paramref name="webhookId"/> was processed (applied to its dispatch or
+    /// kept as unmatched), which it logs after storing the outcome; false when <paramref name="timeout"/> passed first.
+    /// </summary>
+    public static async Task<bool> WaitProcessedAsync(KudosStack stack, string webhookId, TimeSpan timeout, CancellationToken ct) =>
+        await stack.WaitForSiloLineAsync(
+            new Regex($@"Webhook event {Regex.Escape(webhookId)} \(.*\) (applied to dispatch|names unknown provider message)", RegexOptions.CultureInvariant),
+            timeout,
+            ct) is not null;
+
     public static string Event(string type, string providerMessageId, string to, DateTimeOffset at, string? bounceType = null) => JsonSerializer.Serialize(new
     {
         type,

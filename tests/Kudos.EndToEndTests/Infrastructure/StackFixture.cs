@@ -63,25 +63,6 @@ public static class TestAddresses
     public static string Unique(string who) => $"{who}-{Guid.NewGuid():N}@example.test";
 }
 
-/// <summary>Repeats a read until it satisfies a condition, for states no event announces (e.g. a dispatch's final status).</summary>
-public static class Eventually
-{
-    public static async Task<T> MatchAsync<T>(Func<Task<T>> read, Func<T, bool> condition, TimeSpan timeout, CancellationToken ct)
-    {
-        var deadline = DateTimeOffset.UtcNow + timeout;
-        while (true)
-        {
-            var value = await read();
-            if (condition(value) || DateTimeOffset.UtcNow > deadline)
-            {
-                return value;
-            }
-
-            await Task.Delay(TimeSpan.FromMilliseconds(200), ct);
-        }
-    }
-}
-
 /// <summary>Reads the long-poll result for one recipient: returns once the expected count arrived or the wait ended.</summary>
 public static class Mail
 {

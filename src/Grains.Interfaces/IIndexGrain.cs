@@ -18,14 +18,3 @@ public interface IIndexGrain : IGrainWithStringKey
     [ReadOnly]
     Task<IReadOnlyList<string>> ListAsync(string? after, int limit);
 }
-
-/// <summary>Keys of the <see cref="IIndexGrain"/>s.</summary>
-public static class IndexNames
-{
-    public const string Held = "index-held";
-    public const string Suppressions = "index-suppressions";
-    public const string UnmatchedEvents = "index-unmatched-events";
-
-    /// <summary>Owner addresses whose invitations the sender-reputation guard holds.</summary>
-    public const string HeldOwners = "index-held-owners";
-}
