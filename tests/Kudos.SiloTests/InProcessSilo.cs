@@ -16,6 +16,9 @@ public sealed class InProcessSilo : IAsyncLifetime
 {
     public static readonly TimeSpan ReminderPeriod = TimeSpan.FromSeconds(2);
 
+    /// <summary>How long before delivery invitees who have not posted are reminded, short enough to wait for.</summary>
+    public static readonly TimeSpan InviteReminderLead = TimeSpan.FromSeconds(4);
+
     private IHost? _host;
 
     public SmtpTestServer Smtp { get; private set; } = null!;
@@ -39,6 +42,7 @@ public sealed class InProcessSilo : IAsyncLifetime
         {
             ["Kudos:PublicBaseUrl"] = "http://127.0.0.1:5080",
             ["Kudos:ReminderPeriod"] = ReminderPeriod.ToString(),
+            ["Kudos:InviteReminderLead"] = InviteReminderLead.ToString(),
             ["Owners:RequireConfirmation"] = "false",
             ["Email:Alerts:WebhookUrl"] = Alerts.Url,
             ["Email:From"] = "Kudos <kudos@example.test>",
