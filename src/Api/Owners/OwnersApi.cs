@@ -48,20 +48,19 @@ public static class OwnersApi
     {
         var (credential, address) = await AuthenticateAsync(request, grains);
         var ids = await grains.GetGrain<IOwnerGrain>(address).GetBoardIdsAsync();
-        var boards = new List<OwnedBoard>(ids.Count);
-        foreach (var id in ids)
+        var boards = await Task.WhenAll(ids.Select(async id =>
         {
             try
             {
-                boards.Add(await grains.GetGrain<IBoardGrain>(id).GetOwnedBoardAsync(credential));
+                return await grains.GetGrain<IBoardGrain>(id).GetOwnedBoardAsync(credential);
             }
             catch (KudosException ex) when (ex.Kind == KudosErrorKind.NotFound)
             {
                 // Counted against the quota but never written (its creation failed): not a board.
+                return null;
             }
-        }
-
-        return TypedResults.Ok<IReadOnlyList<OwnedBoard>>(boards);
+        }));
+        return TypedResults.Ok<IReadOnlyList<OwnedBoard>>([.. boards.OfType<OwnedBoard>()]);
     }
 
     private static async Task<Ok<CredentialsRevoked>> RevokeCredentialsAsync(HttpRequest request, IGrainFactory grains)

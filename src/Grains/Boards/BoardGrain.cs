@@ -179,11 +179,7 @@ public sealed partial class BoardGrain(
         }
 
         BoardRules.EnsureNotFinal(State);
-        if (State.OwnerConfirmation.EmailsSent >= ownerOptions.Value.Quotas.ConfirmationEmailsPerBoard)
-        {
-            IssueOwnerConfirmation(); // throws the board's limit
-        }
-
+        BoardRules.EnsureConfirmationEmailAllowed(State, ownerOptions.Value.Quotas.ConfirmationEmailsPerBoard);
         await Owner.AdmitConfirmationEmailAsync(Id);
         RecordOwnerConfirmation(IssueOwnerConfirmation(), due: State.Status == BoardStatus.AwaitingOwnerConfirmation);
         await board.WriteStateAsync();

@@ -209,17 +209,22 @@ public static class BoardRules
     /// </summary>
     public static string IssueConfirmation(BoardState state, DateTimeOffset now, TimeSpan lifetime, int maxEmails)
     {
+        EnsureConfirmationEmailAllowed(state, maxEmails);
         var sent = state.OwnerConfirmation?.EmailsSent ?? 0;
-        if (sent >= maxEmails)
+        var token = CapabilityKeys.New();
+        state.OwnerConfirmation = new OwnerConfirmationState { TokenHash = CapabilityKeys.Hash(token), ExpiresAt = now + lifetime, EmailsSent = sent + 1 };
+        return token;
+    }
+
+    /// <summary>Refuses one more confirmation email once a board has sent <paramref name="maxEmails"/>.</summary>
+    public static void EnsureConfirmationEmailAllowed(BoardState state, int maxEmails)
+    {
+        if ((state.OwnerConfirmation?.EmailsSent ?? 0) >= maxEmails)
         {
             throw KudosException.Conflict(
                 "quota_confirmation_emails",
                 $"This board has sent {maxEmails} confirmation emails, its limit; use the newest one, or create the board again.");
         }
-
-        var token = CapabilityKeys.New();
-        state.OwnerConfirmation = new OwnerConfirmationState { TokenHash = CapabilityKeys.Hash(token), ExpiresAt = now + lifetime, EmailsSent = sent + 1 };
-        return token;
     }
 
     /// <summary>
