@@ -28,12 +28,17 @@ public sealed class InProcessSilo : IAsyncLifetime
     /// <summary>Receives the silo's operator alerts (<c>Email:Alerts:WebhookUrl</c>).</summary>
     public AlertListener Alerts { get; } = new();
 
-    public IGrainFactory Grains => (_host ?? throw new InvalidOperationException("Not started.")).Services.GetRequiredService<IGrainFactory>();
+    public IGrainFactory Grains => Services.GetRequiredService<IGrainFactory>();
+
+    public IServiceProvider Services => (_host ?? throw new InvalidOperationException("Not started.")).Services;
+
+    /// <summary>The silo's database, for tests that look at what was stored.</summary>
+    public string ConnectionString { get; private set; } = "";
 
     public async ValueTask InitializeAsync()
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
-        var connectionString = await TestPostgres.CreateMigratedDatabaseAsync("silo_tests", timeout.Token);
+        var connectionString = ConnectionString = await TestPostgres.CreateMigratedDatabaseAsync("silo_tests", timeout.Token);
         Smtp = await SmtpTestServer.StartAsync(timeout.Token);
 
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });

@@ -38,7 +38,7 @@ public sealed class BoardRulesTests
     public void Cards_are_sealed_until_delivery()
     {
         var state = Scheduled(out _);
-        BoardRules.AddCard(state, new NewCard("Alan", "Thanks"), Now);
+        BoardRules.AddCard(state, [], new NewCard("Alan", "Thanks"), Now);
 
         var error = Throws(() => BoardRules.EnsureUnsealed(state));
         Assert.Equal(KudosErrorKind.Forbidden, error.Kind);
@@ -53,12 +53,12 @@ public sealed class BoardRulesTests
     public void Posting_closes_at_the_delivery_instant_even_before_the_reminder_fires()
     {
         var state = Scheduled(out _);
-        var (card, _) = BoardRules.AddCard(state, new NewCard("Alan", "Thanks"), Now.AddMinutes(59));
+        var (card, _, _) = BoardRules.AddCard(state, [], new NewCard("Alan", "Thanks"), Now.AddMinutes(59));
 
-        var add = Throws(() => BoardRules.AddCard(state, new NewCard("Late", "Sorry"), Now.AddHours(1)));
+        var add = Throws(() => BoardRules.AddCard(state, [], new NewCard("Late", "Sorry"), Now.AddHours(1)));
         Assert.Equal(("posting_closed", KudosErrorKind.Conflict), (add.Code, add.Kind));
         Assert.Equal("posting_closed", Throws(() => BoardRules.EditCard(state, card, "changed", Now.AddHours(1))).Code);
-        Assert.Equal("posting_closed", Throws(() => BoardRules.RemoveCard(state, card, Now.AddHours(2))).Code);
+        Assert.Equal("posting_closed", Throws(() => BoardRules.RemoveCard(state, Now.AddHours(2))).Code);
     }
 
     [Fact]
@@ -73,7 +73,7 @@ public sealed class BoardRulesTests
         var cancelled = Scheduled(out _);
         BoardRules.Cancel(cancelled, Now);
         Assert.Equal(BoardStatus.Cancelled, cancelled.Status);
-        Assert.Equal("board_cancelled", Throws(() => BoardRules.AddCard(cancelled, new NewCard("A", "B"), Now)).Code);
+        Assert.Equal("board_cancelled", Throws(() => BoardRules.AddCard(cancelled, [], new NewCard("A", "B"), Now)).Code);
         Assert.False(BoardRules.IsDue(cancelled, Now.AddDays(1)));
     }
 
@@ -94,12 +94,13 @@ public sealed class BoardRulesTests
     public void A_board_holds_at_most_500_cards()
     {
         var state = Scheduled(out _);
+        var cards = new List<CardState>();
         for (var i = 0; i < BoardLimits.MaxCardsPerBoard; i++)
         {
-            BoardRules.AddCard(state, new NewCard($"Author {i}", "Hi"), Now);
+            cards.Add(BoardRules.AddCard(state, cards, new NewCard($"Author {i}", "Hi"), Now).Card);
         }
 
-        Assert.Equal("board_full", Throws(() => BoardRules.AddCard(state, new NewCard("One more", "Hi"), Now)).Code);
+        Assert.Equal("board_full", Throws(() => BoardRules.AddCard(state, cards, new NewCard("One more", "Hi"), Now)).Code);
     }
 
     [Theory]
@@ -116,10 +117,10 @@ public sealed class BoardRulesTests
     public void Names_and_messages_are_limited()
     {
         var state = Scheduled(out _);
-        Assert.Equal("authorName", Throws(() => BoardRules.AddCard(state, new NewCard(new string('a', 101), "Hi"), Now)).Field);
-        Assert.Equal("message", Throws(() => BoardRules.AddCard(state, new NewCard("A", new string('m', 4001)), Now)).Field);
-        Assert.Equal("message", Throws(() => BoardRules.AddCard(state, new NewCard("A", "   "), Now)).Field);
-        BoardRules.AddCard(state, new NewCard(new string('a', 100), "Line one\nLine two\n" + new string('m', 3980)), Now);
+        Assert.Equal("authorName", Throws(() => BoardRules.AddCard(state, [], new NewCard(new string('a', 101), "Hi"), Now)).Field);
+        Assert.Equal("message", Throws(() => BoardRules.AddCard(state, [], new NewCard("A", new string('m', 4001)), Now)).Field);
+        Assert.Equal("message", Throws(() => BoardRules.AddCard(state, [], new NewCard("A", "   "), Now)).Field);
+        BoardRules.AddCard(state, [], new NewCard(new string('a', 100), "Line one\nLine two\n" + new string('m', 3980)), Now);
     }
 
     [Theory]

@@ -15,8 +15,9 @@ public sealed class DeliveryEmailTests
         TimeZone = "Europe/Paris",
         DeliverAt = new DateTimeOffset(2026, 12, 24, 17, 0, 0, TimeSpan.Zero),
         DeliveredAt = new DateTimeOffset(2026, 12, 24, 17, 0, 0, TimeSpan.Zero),
-        Cards = [new CardState { AuthorName = "Alan" }, new CardState { AuthorName = "Alan" }, new CardState { AuthorName = "Kate" }],
     };
+
+    private static readonly CardState[] Cards = [new() { AuthorName = "Alan" }, new() { AuthorName = "Alan" }, new() { AuthorName = "Kate" }];
 
     [Fact]
     public void The_link_carries_the_key_in_the_fragment()
@@ -29,7 +30,7 @@ public sealed class DeliveryEmailTests
     [Fact]
     public void Every_user_string_is_escaped_in_the_html_and_the_subject_names_the_recipient()
     {
-        var email = DeliveryEmail.Compose(Guid.NewGuid(), Board(), "https://kudos.example/b/x#k=y&z");
+        var email = DeliveryEmail.Compose(Guid.NewGuid(), Board(), Cards, "https://kudos.example/b/x#k=y&z");
         Assert.StartsWith("Ada \"<b>\" Lovelace, your kudos board", email.Subject, StringComparison.Ordinal);
         Assert.DoesNotContain("<script>", email.HtmlBody, StringComparison.Ordinal);
         Assert.DoesNotContain("<b>", email.HtmlBody, StringComparison.Ordinal);

@@ -65,7 +65,9 @@ public sealed class OutboxRulesTests
         Assert.Equal("contributorEmails", Assert.Throws<KudosException>(() => BoardRules.Invite(state, ["bad address"], Now, t => t, t => t)).Field);
         Assert.Throws<KudosException>(() => BoardRules.Invite(state, [.. Enumerable.Range(0, BoardLimits.MaxInvitees).Select(i => $"x{i}@example.com")], Now, t => t, t => t));
 
-        BoardRules.AddCard(state, new NewCard("A", "Hi", invited[0].InviteToken), Now);
+        Assert.True(BoardRules.AddCard(state, [], new NewCard("A", "Hi", invited[0].InviteToken), Now).InviteeFirstPost);
+        Assert.False(BoardRules.AddCard(state, [], new NewCard("A", "Again", invited[0].InviteToken), Now).InviteeFirstPost);
+        Assert.False(BoardRules.AddCard(state, [], new NewCard("B", "Without a token"), Now).InviteeFirstPost);
         Assert.Equal(["b@example.com"], BoardRules.InviteesToRemind(state, Now.AddDays(1)).Select(i => i.Email));
     }
 
@@ -112,10 +114,10 @@ public sealed class OutboxRulesTests
     {
         var board = new BoardState { Title = "T", RecipientName = "Ada", RecipientEmail = "same@example.com", OwnerName = "Ada", OwnerEmail = "Same@example.com" };
         var failed = new DispatchView("board-delivery/x", DispatchStatus.Failed, 1, Now, Now, null, null, "550 no", "refused", "id");
-        Assert.Null(OwnerNoticeEmail.Compose(Guid.NewGuid(), board, failed));
+        Assert.Null(OwnerNoticeEmail.Compose(Guid.NewGuid(), board, [], failed));
 
         board.OwnerEmail = "owner@example.com";
-        var notice = OwnerNoticeEmail.Compose(Guid.NewGuid(), board, failed)!;
+        var notice = OwnerNoticeEmail.Compose(Guid.NewGuid(), board, [], failed)!;
         Assert.Equal(1, notice.Priority);
         Assert.Contains("550 no", notice.TextBody, StringComparison.Ordinal);
         Assert.Contains("could not be delivered", notice.Subject, StringComparison.Ordinal);

@@ -18,6 +18,7 @@ namespace Kudos.Grains.Boards;
 /// </summary>
 public sealed partial class BoardGrain(
     [PersistentState("board", StorageNames.Kudos)] IPersistentState<BoardState> board,
+    ICardStore cardStore,
     TimeProvider time,
     IOptions<KudosOptions> options,
     IOptions<EmailOptions> emailOptions,
@@ -31,6 +32,9 @@ public sealed partial class BoardGrain(
     private DueTimer? _deliver;
     private DueTimer? _outbox;
     private DueTimer? _remindInvitees;
+
+    /// <summary>The board's cards, read from <see cref="ICardStore"/> when first needed by this activation.</summary>
+    private List<CardState>? _cards;
 
     /// <summary>The delivery instant while scheduled; "now" while the delivery email waits in the outbox (this reminder is its backstop).</summary>
     private DueTimer Deliver => _deliver ??= new DueTimer(
@@ -79,7 +83,7 @@ public sealed partial class BoardGrain(
     /// <summary>Invitations and reminders wait while the owner is unconfirmed or held by the reputation guard.</summary>
     private bool InvitationsWait => State.OwnerConfirmation is not null || State.InvitationsHeld;
 
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         // Rows written before the outbox kept an unsent delivery email in the delivery record.
         if (State.Delivery is { HandedOff: false, Email: { } legacy } delivery)
@@ -88,14 +92,21 @@ public sealed partial class BoardGrain(
             delivery.Email = null;
         }
 
+        // Rows written before cards were rows kept them in the board's state: they move to the card store (idempotently,
+        // so a crash before the state write only repeats the import), then the state is written without them.
+        if (State.Cards is { } legacyCards)
+        {
+            await cardStore.ImportAsync(Id, legacyCards);
+            State.Cards = null;
+            await board.WriteStateAsync(cancellationToken);
+        }
+
         // Reconcile a board that is due but not delivered, or has emails not handed off, without waiting for the next
         // reminder tick, and restore a reminder lost between a state write and its registration.
         if (State.Status is BoardStatus.Scheduled || State.Outbox.Count > 0)
         {
             this.RegisterGrainTimer(ReconcileAsync, new GrainTimerCreationOptions(TimeSpan.Zero, Timeout.InfiniteTimeSpan));
         }
-
-        return Task.CompletedTask;
     }
 
     public async Task<BoardCreated> CreateAsync(CreateBoard command, IdempotentRequest? request, string? ownerCredential = null)
@@ -190,7 +201,8 @@ public sealed partial class BoardGrain(
     public async Task<OwnedBoard> GetOwnedBoardAsync(string ownerKey)
     {
         await EnsureOwnerAsync(ownerKey);
-        return new OwnedBoard(Id, State.Title, State.RecipientName, State.Status, State.DeliverAt, State.TimeZone, State.Cards.Count, State.CreatedAt, State.OwnerConfirmation is not null);
+        var cards = await CardsAsync();
+        return new OwnedBoard(Id, State.Title, State.RecipientName, State.Status, State.DeliverAt, State.TimeZone, cards.Count, State.CreatedAt, State.OwnerConfirmation is not null);
     }
 
     public async Task OnInvitationsReleasedAsync()
@@ -308,51 +320,79 @@ public sealed partial class BoardGrain(
     public async Task<BoardSummary> GetSummaryAsync(string key)
     {
         await EnsureAnyKeyAsync(key);
-        return new BoardSummary(Id, State.Title, State.RecipientName, State.Status, State.DeliverAt, State.TimeZone, State.Cards.Count);
+        var cards = await CardsAsync();
+        return new BoardSummary(Id, State.Title, State.RecipientName, State.Status, State.DeliverAt, State.TimeZone, cards.Count);
     }
 
+    /// <summary>One insert of the card; the board's state is written only for an invitee's first card.</summary>
     public async Task<CardCreated> AddCardAsync(string contributeKey, NewCard card, IdempotentRequest? request)
     {
         EnsureKey(contributeKey, State.ContributeKeyHash);
         (Guid Id, string Key)? identity = request is { Keys: [var derivedKey] } ? (Guid.ParseExact(request.RequestId[..32], "N"), derivedKey) : null;
-        if (RequestLog.IsReplay(State, request, time.GetUtcNow()))
+        var cards = await CardsAsync();
+        if (identity is { } derived
+            && (RequestLog.IsReplay(State, request, time.GetUtcNow()) || RequestLog.IsReplay(cards.Find(c => c.Id == derived.Id)?.RequestFingerprint, request!)))
         {
-            return new CardCreated(identity!.Value.Id, identity.Value.Key);
+            return new CardCreated(derived.Id, derived.Key);
         }
 
-        var (added, cardKey) = BoardRules.AddCard(State, card, time.GetUtcNow(), identity);
-        RequestLog.Record(State, request, time.GetUtcNow());
-        await board.WriteStateAsync();
+        var (added, cardKey, inviteeFirstPost) = BoardRules.AddCard(State, cards, card, time.GetUtcNow(), identity);
+        added.RequestId = request?.RequestId;
+        added.RequestFingerprint = request?.Fingerprint;
+        await this.ResetOnFailureAsync(board, async () =>
+        {
+            await cardStore.AddAsync(Id, added);
+            cards.Add(added);
+            if (inviteeFirstPost)
+            {
+                await board.WriteStateAsync();
+            }
+        });
         return new CardCreated(added.Id, cardKey);
     }
 
-    public Task<CardView> GetCardAsync(Guid cardId, string cardKey) => Task.FromResult(ToView(FindCard(cardId, cardKey)));
+    public async Task<CardView> GetCardAsync(Guid cardId, string cardKey) => ToView(await FindCardAsync(cardId, cardKey));
 
     public async Task<CardView> EditCardAsync(Guid cardId, string cardKey, string message)
     {
-        var card = FindCard(cardId, cardKey);
+        var card = await FindCardAsync(cardId, cardKey);
         BoardRules.EditCard(State, card, message, time.GetUtcNow());
-        await board.WriteStateAsync();
+        await this.ResetOnFailureAsync(board, () => cardStore.UpdateAsync(Id, card));
         return ToView(card);
     }
 
+    /// <summary>
+    /// One delete. A card posted with an <c>Idempotency-Key</c> leaves that request in the board's log, so that a late retry
+    /// of the post is still answered as a replay rather than posting the card again.
+    /// </summary>
     public async Task RemoveCardAsync(Guid cardId, string key)
     {
-        var card = State.Status == BoardStatus.None ? null : State.Cards.Find(c => c.Id == cardId);
+        var cards = State.Status == BoardStatus.None ? [] : await CardsAsync();
+        var card = cards.Find(c => c.Id == cardId);
         if (card is null || !(CapabilityKeys.Matches(key, card.KeyHash) || await IsOwnerAsync(key)))
         {
             throw KudosException.NotFound("card");
         }
 
-        BoardRules.RemoveCard(State, card, time.GetUtcNow());
-        await board.WriteStateAsync();
+        var now = time.GetUtcNow();
+        BoardRules.RemoveCard(State, now);
+        await this.ResetOnFailureAsync(board, async () =>
+        {
+            await cardStore.RemoveAsync(Id, card.Id);
+            cards.Remove(card);
+            if (RequestLog.Remember(State, card, now))
+            {
+                await board.WriteStateAsync();
+            }
+        });
     }
 
     public async Task<IReadOnlyList<CardView>> GetCardsAsync(string key)
     {
         await EnsureAnyKeyAsync(key);
         BoardRules.EnsureUnsealed(State);
-        return [.. State.Cards.OrderBy(c => c.CreatedAt).Select(ToView)];
+        var cards = await CardsAsync();
+        return [.. cards.OrderBy(c => c.CreatedAt).Select(ToView)];
     }
 
     public async Task OnDeliveryOutcomeAsync(DispatchView outcome)
@@ -369,7 +409,7 @@ public sealed partial class BoardGrain(
             changed = true;
         }
 
-        if (OwnerNoticeEmail.Compose(Id, State, outcome) is { } notice)
+        if (OwnerNoticeEmail.Compose(Id, State, await CardsAsync(), outcome) is { } notice)
         {
             var dispatchId = OwnerNoticeEmail.DispatchId(Id, outcome.Status);
             changed |= Record(dispatchId, notice);
@@ -585,10 +625,11 @@ public sealed partial class BoardGrain(
         else if (State.Status is BoardStatus.Draft or BoardStatus.Scheduled && (force || BoardRules.IsDue(State, now)))
         {
             using var activity = KudosMetrics.StartDelivery(Id, trigger);
+            var cards = await CardsAsync();
             var recipientKey = BoardRules.Unlock(State, now);
             var url = DeliveryEmail.RecipientUrl(options.Value.PublicBaseUrl, Id, recipientKey);
             State.Delivery = new DeliveryState { DispatchId = DeliveryEmail.DispatchId(Id), RecipientUrl = url };
-            Record(State.Delivery.DispatchId, DeliveryEmail.Compose(Id, State, url));
+            Record(State.Delivery.DispatchId, DeliveryEmail.Compose(Id, State, cards, url));
             await board.WriteStateAsync();
             KudosMetrics.BoardDelivered(State.DeliverAt ?? now, now, trigger);
             LogUnlocked(Id, State.DeliverAt, now);
@@ -605,6 +646,7 @@ public sealed partial class BoardGrain(
 
     private async Task<BoardOwnerView> OwnerViewAsync()
     {
+        var cards = await CardsAsync();
         DeliveryView? delivery = null;
         if (State.Delivery is { } d)
         {
@@ -633,21 +675,23 @@ public sealed partial class BoardGrain(
             State.Status,
             State.DeliverAt,
             State.TimeZone,
-            State.Cards.Count,
-            [.. State.Cards.Select(c => c.AuthorName).Distinct(StringComparer.Ordinal)],
+            cards.Count,
+            [.. cards.Select(c => c.AuthorName).Distinct(StringComparer.Ordinal)],
             State.CreatedAt,
             State.DeliveredAt,
             delivery,
-            [.. State.Cards.OrderBy(c => c.CreatedAt).Select(c => new CardSummary(c.Id, c.AuthorName, c.CreatedAt))],
+            [.. cards.OrderBy(c => c.CreatedAt).Select(c => new CardSummary(c.Id, c.AuthorName, c.CreatedAt))],
             InviteeViews(),
             State.OwnerConfirmation is not null,
             State.InvitationsHeld,
             State.Waiting.Count);
     }
 
-    private CardState FindCard(Guid cardId, string cardKey)
+    private async Task<List<CardState>> CardsAsync() => _cards ??= await cardStore.ReadAsync(Id);
+
+    private async Task<CardState> FindCardAsync(Guid cardId, string cardKey)
     {
-        var card = State.Status == BoardStatus.None ? null : State.Cards.Find(c => c.Id == cardId);
+        var card = State.Status == BoardStatus.None ? null : (await CardsAsync()).Find(c => c.Id == cardId);
         return card is not null && CapabilityKeys.Matches(cardKey, card.KeyHash) ? card : throw KudosException.NotFound("card");
     }
 

@@ -108,20 +108,31 @@ public static class BoardRules
         return recipientKey;
     }
 
-    /// <summary>Adds a card; <paramref name="identity"/> is its id and key when the API derived them from an Idempotency-Key.</summary>
-    public static (CardState Card, string CardKey) AddCard(BoardState state, NewCard card, DateTimeOffset now, (Guid Id, string Key)? identity = null)
+    /// <summary>
+    /// A new card for a board that holds <paramref name="cards"/> (the caller stores it); <paramref name="identity"/> is its id
+    /// and key when the API derived them from an Idempotency-Key. <c>InviteeFirstPost</c>: an invitee's first card was
+    /// recorded in <paramref name="state"/>, which then needs writing.
+    /// </summary>
+    public static (CardState Card, string CardKey, bool InviteeFirstPost) AddCard(
+        BoardState state,
+        IReadOnlyCollection<CardState> cards,
+        NewCard card,
+        DateTimeOffset now,
+        (Guid Id, string Key)? identity = null)
     {
         EnsurePostingOpen(state, now);
         var authorName = InputRules.Text(card.AuthorName, "authorName", BoardLimits.MaxNameLength);
         var message = InputRules.Text(card.Message, "message", BoardLimits.MaxMessageLength, multiline: true);
-        if (state.Cards.Count >= BoardLimits.MaxCardsPerBoard)
+        if (cards.Count >= BoardLimits.MaxCardsPerBoard)
         {
             throw KudosException.Conflict("board_full", $"A board holds at most {BoardLimits.MaxCardsPerBoard} cards.");
         }
 
-        if (card.InviteToken is { } token && state.Invitees.Find(i => CapabilityKeys.Matches(token, i.InviteTokenHash)) is { } invitee)
+        var firstPost = false;
+        if (card.InviteToken is { } token && state.Invitees.Find(i => CapabilityKeys.Matches(token, i.InviteTokenHash)) is { PostedAt: null } invitee)
         {
-            invitee.PostedAt ??= now;
+            invitee.PostedAt = now;
+            firstPost = true;
         }
 
         var cardKey = identity?.Key ?? CapabilityKeys.New();
@@ -133,8 +144,7 @@ public static class BoardRules
             KeyHash = CapabilityKeys.Hash(cardKey),
             CreatedAt = now,
         };
-        state.Cards.Add(added);
-        return (added, cardKey);
+        return (added, cardKey, firstPost);
     }
 
     /// <summary>
@@ -196,12 +206,8 @@ public static class BoardRules
         card.EditedAt = now;
     }
 
-    /// <summary>Removes a card before delivery.</summary>
-    public static void RemoveCard(BoardState state, CardState card, DateTimeOffset now)
-    {
-        EnsurePostingOpen(state, now);
-        state.Cards.Remove(card);
-    }
+    /// <summary>Allows removing a card: only before delivery, while posting is open.</summary>
+    public static void RemoveCard(BoardState state, DateTimeOffset now) => EnsurePostingOpen(state, now);
 
     /// <summary>
     /// A new confirmation link for the owner's address, replacing any earlier one; returns the token in clear (it goes into

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Kudos.Grains.Email;
 
 namespace Kudos.Grains.Boards;
@@ -35,7 +36,12 @@ public sealed class BoardState
 
     public string? RecipientKeyHash { get; set; }
 
-    public List<CardState> Cards { get; set; } = [];
+    /// <summary>
+    /// Only in rows written before cards were stored one per row (<see cref="ICardStore"/>): the board moves them there when
+    /// it activates, and its later writes leave this out.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public List<CardState>? Cards { get; set; }
 
     public List<InviteeState> Invitees { get; set; } = [];
 
@@ -75,7 +81,7 @@ public sealed class BoardState
     public bool RecipientAddressInvalid { get; set; }
 }
 
-/// <summary>One card; readable by its author (through its key) until delivery.</summary>
+/// <summary>One card (a row of <see cref="ICardStore"/>); readable by its author (through its key) until delivery.</summary>
 public sealed class CardState
 {
     public Guid Id { get; set; }
@@ -89,6 +95,12 @@ public sealed class CardState
     public DateTimeOffset CreatedAt { get; set; }
 
     public DateTimeOffset? EditedAt { get; set; }
+
+    /// <summary>The <c>Idempotency-Key</c> request that posted the card (its id is derived from it), if one did.</summary>
+    public string? RequestId { get; set; }
+
+    /// <summary>The content fingerprint of that request.</summary>
+    public string? RequestFingerprint { get; set; }
 }
 
 /// <summary>

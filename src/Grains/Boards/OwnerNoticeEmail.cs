@@ -10,7 +10,7 @@ public static class OwnerNoticeEmail
     public static string DispatchId(Guid boardId, DispatchStatus outcome) => $"board-owner-notice/{boardId:N}/{outcome.ToString().ToLowerInvariant()}";
 
     /// <summary>The notice for <paramref name="outcome"/>, or null when none is due (the owner's own address is the failing one).</summary>
-    public static EmailMessage? Compose(Guid boardId, BoardState board, DispatchView outcome)
+    public static EmailMessage? Compose(Guid boardId, BoardState board, IReadOnlyCollection<CardState> cards, DispatchView outcome)
     {
         static string E(string? s) => WebUtility.HtmlEncode(s ?? "");
         var owner = new Mailbox(board.OwnerName, board.OwnerEmail);
@@ -20,9 +20,9 @@ public static class OwnerNoticeEmail
             var text = $"""
                 Hi {board.OwnerName},
 
-                {board.RecipientName} has received the board "{board.Title}" with {board.Cards.Count} card(s) ({outcome.SentAt:u}).
+                {board.RecipientName} has received the board "{board.Title}" with {cards.Count} card(s) ({outcome.SentAt:u}).
                 """;
-            var html = $"<p>Hi {E(board.OwnerName)},</p><p>{E(board.RecipientName)} has received the board <strong>{E(board.Title)}</strong> with {board.Cards.Count} card(s) ({E(outcome.SentAt?.ToString("u"))}).</p>";
+            var html = $"<p>Hi {E(board.OwnerName)},</p><p>{E(board.RecipientName)} has received the board <strong>{E(board.Title)}</strong> with {cards.Count} card(s) ({E(outcome.SentAt?.ToString("u"))}).</p>";
             return new EmailMessage([owner], subject, html, text, EmailTypes.OwnerNotice, boardId.ToString("N"));
         }
 

@@ -29,6 +29,28 @@ public static class RequestLog
         return seen is not null && (SameContent(seen.Fingerprint, request.Fingerprint) ? true : throw KudosException.IdempotencyKeyReused());
     }
 
+    /// <summary>
+    /// True when <paramref name="request"/> is the one that stored something with <paramref name="storedFingerprint"/> (found
+    /// by the id derived from it, e.g. a card); throws when its key came with other content.
+    /// </summary>
+    public static bool IsReplay(string? storedFingerprint, IdempotentRequest request) =>
+        storedFingerprint is not null && (SameContent(storedFingerprint, request.Fingerprint) ? true : throw KudosException.IdempotencyKeyReused());
+
+    /// <summary>
+    /// Before a card posted with an <c>Idempotency-Key</c> goes: remembers that request in the board's log while it is
+    /// within <see cref="Retention"/>; true when <paramref name="state"/> changed.
+    /// </summary>
+    public static bool Remember(BoardState state, CardState card, DateTimeOffset now)
+    {
+        if (card is not { RequestId: { } id, RequestFingerprint: { } fingerprint } || now - card.CreatedAt > Retention)
+        {
+            return false;
+        }
+
+        Record(state, new IdempotentRequest(id, fingerprint, []), card.CreatedAt);
+        return true;
+    }
+
     /// <summary>Remembers <paramref name="request"/> (in the same state write as what it did).</summary>
     public static void Record(BoardState state, IdempotentRequest? request, DateTimeOffset now)
     {

@@ -1,5 +1,6 @@
 using Kudos.Grains;
 using Kudos.Grains.Analytics;
+using Kudos.Grains.Boards;
 using Kudos.Grains.Email;
 using Kudos.Grains.Owners;
 using Kudos.ServiceDefaults.Dashboard;
@@ -8,8 +9,10 @@ using Kudos.ServiceDefaults.Observability;
 using Kudos.Silo.Alerts;
 using Kudos.Silo.Email;
 using Kudos.Silo.Health;
+using Kudos.Silo.Storage;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Npgsql;
 using Orleans.Configuration;
 using Orleans.Dashboard;
 
@@ -46,21 +49,26 @@ public static class KudosSiloExtensions
         return services;
     }
 
-    /// <summary>Grain storage (System.Text.Json) and reminders on PostgreSQL.</summary>
+    /// <summary>
+    /// Grain storage (System.Text.Json), reminders and the card table on PostgreSQL, through one pool
+    /// (<see cref="KudosDataSource"/>, also used by the clustering provider when the silo is configured by <see cref="AddKudosSilo"/>).
+    /// </summary>
     public static ISiloBuilder AddKudosPersistence(this ISiloBuilder silo, string connectionString)
     {
+        silo.Services.TryAddSingleton(_ => KudosDataSource.Create(connectionString));
+        silo.Services.TryAddSingleton<ICardStore, PostgresCardStore>();
         silo.AddIncomingGrainCallFilter<StorageFailureFilter>();
         silo.UseSystemTextJsonGrainStorageSerializer();
-        silo.AddAdoNetGrainStorage(StorageNames.Kudos, options =>
+        silo.AddAdoNetGrainStorage(StorageNames.Kudos, options => options.Configure<NpgsqlDataSource>((storage, dataSource) =>
         {
-            options.Invariant = NpgsqlInvariant;
-            options.ConnectionString = connectionString;
-        });
-        silo.UseAdoNetReminderService(options =>
+            storage.Invariant = NpgsqlInvariant;
+            storage.DataSource = dataSource;
+        }));
+        silo.UseAdoNetReminderService(options => options.Configure<NpgsqlDataSource>((reminders, dataSource) =>
         {
-            options.Invariant = NpgsqlInvariant;
-            options.ConnectionString = connectionString;
-        });
+            reminders.Invariant = NpgsqlInvariant;
+            reminders.DataSource = dataSource;
+        }));
         return silo;
     }
 
@@ -101,12 +109,12 @@ public static class KudosSiloExtensions
                 // to this host's IPv4 address at start-up.
                 silo.ConfigureEndpoints(host.AdvertisedAddress, host.SiloPort, host.GatewayPort, System.Net.Sockets.AddressFamily.InterNetwork, listenOnAnyHostAddress: false);
             }
-            silo.UseAdoNetClustering(options =>
-            {
-                options.Invariant = NpgsqlInvariant;
-                options.ConnectionString = cs;
-            });
             silo.AddKudosPersistence(cs);
+            silo.UseAdoNetClustering(options => options.Configure<NpgsqlDataSource>((clustering, dataSource) =>
+            {
+                clustering.Invariant = NpgsqlInvariant;
+                clustering.DataSource = dataSource;
+            }));
             silo.ConfigureFailureDetection(configuration);
             silo.AddActivityPropagation();
             silo.AddDashboard();

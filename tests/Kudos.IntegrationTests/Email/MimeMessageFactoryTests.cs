@@ -14,7 +14,7 @@ public sealed class MimeMessageFactoryTests
     public void The_mime_message_is_multipart_alternative_with_the_dispatch_message_id()
     {
         var board = new BoardState { Title = "T", RecipientName = "Ada", RecipientEmail = "ada@example.com", OwnerName = "Grace", TimeZone = "UTC" };
-        var message = DeliveryEmail.Compose(Guid.NewGuid(), board, "https://kudos.example/b/x#k=y");
+        var message = DeliveryEmail.Compose(Guid.NewGuid(), board, [], "https://kudos.example/b/x#k=y");
         var id = MessageIds.For("board-delivery/abc", "kudos@kudos.example");
         var clock = new FakeTimeProvider(new DateTimeOffset(2026, 12, 24, 17, 0, 0, TimeSpan.Zero));
 
