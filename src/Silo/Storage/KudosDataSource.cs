@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Npgsql;
 
 namespace Kudos.Silo.Storage;
@@ -18,13 +19,16 @@ public static class KudosDataSource
     {
         var builder = new NpgsqlDataSourceBuilder(connectionString);
         var settings = builder.ConnectionStringBuilder;
-        var given = new NpgsqlConnectionStringBuilder(connectionString);
-        if (!given.ContainsKey("No Reset On Close"))
+        // Npgsql's own builder answers ContainsKey for every keyword it knows; the generic one only for those given.
+        var given = new DbConnectionStringBuilder { ConnectionString = connectionString }.Keys.Cast<string>()
+            .Select(k => k.Replace(" ", "", StringComparison.Ordinal))
+            .ToHashSet(StringComparer.OrdinalIgnoreCase);
+        if (!given.Contains("NoResetOnClose"))
         {
             settings.NoResetOnClose = true;
         }
 
-        if (!given.ContainsKey("Max Auto Prepare"))
+        if (!given.Contains("MaxAutoPrepare"))
         {
             settings.MaxAutoPrepare = MaxAutoPrepare;
         }
