@@ -22,7 +22,7 @@ internal sealed record Sizes(
         P2Boards: 10_000,
         P3Boards: [1_000, 10_000, 100_000],
         P3Idle: TimeSpan.FromMinutes(10),
-        P4Boards: 128,
+        P4Boards: 512,
         P4Concurrency: 32,
         P4Duration: TimeSpan.FromSeconds(30),
         P5Boards: 500,
