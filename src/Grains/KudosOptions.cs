@@ -15,6 +15,20 @@ public sealed class KudosOptions
     /// </summary>
     public TimeSpan ReminderPeriod { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// A delivered board keeps its <c>deliver</c> reminder until its delivery email's dispatch reports an outcome; when none
+    /// came this long after the hand-off (a silo died before the first attempt), the board wakes the dispatch, which
+    /// resumes. The first attempt itself then needs no reminder of its own.
+    /// </summary>
+    public TimeSpan DeliveryOutcomeBackstop { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// How many boards of one silo run their due step (unlock, record and hand off the delivery email) at once; the rest wait
+    /// in <see cref="Scheduling.DueWorkGate"/>, earliest instant first. Bounds the database connections a burst of due
+    /// boards takes (each step holds one at a time).
+    /// </summary>
+    public int DueWorkConcurrency { get; set; } = 16;
+
     /// <summary>How long before the delivery instant invitees who have not posted are reminded.</summary>
     public TimeSpan InviteReminderLead { get; set; } = TimeSpan.FromHours(24);
 }

@@ -57,6 +57,7 @@ public class GrainCluster : IAsyncLifetime
             silo.AddMemoryGrainStorage(Kudos.Grains.StorageNames.Kudos);
             silo.UseInMemoryReminderService();
             silo.Services.AddKudosGrainServices(configuration);
+            silo.Services.AddSingleton<IProviderMessageStore, MemoryProviderMessageStore>();
             silo.Services.AddSingleton<SmtpEmailTransport>();
             silo.Services.AddSingleton<IEmailTransport>(sp => Transport.Wrap(sp.GetRequiredService<SmtpEmailTransport>()));
             silo.Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));

@@ -48,8 +48,17 @@ public sealed class DispatchTests
         Assert.Equal(Start, _state.NextAttemptAt);
         Assert.Equal(Start, _state.EnqueuedAt);
         Assert.Equal(MessageIds.For(Id, _options.From), _state.MessageId);
-        Assert.Equal([new PublishHealth(), new ScheduleAttempt()], decision.After);
+        // Its board keeps a reminder until it is told the outcome: the first attempt needs only a timer.
+        Assert.Equal([new PublishHealth(), new ScheduleAttempt(Backstopped: true)], decision.After);
         Assert.Empty(decision.Before);
+    }
+
+    [Fact]
+    public void A_message_no_board_waits_for_schedules_its_first_attempt_with_a_reminder()
+    {
+        var decision = Enqueue(Message(type: EmailTypes.Invitation));
+
+        Assert.Equal([new PublishHealth(), new ScheduleAttempt()], decision.After);
     }
 
     [Fact]

@@ -19,6 +19,7 @@ namespace Kudos.Grains.Boards;
 public sealed partial class BoardGrain(
     [PersistentState("board", StorageNames.Kudos)] IPersistentState<BoardState> board,
     ICardStore cardStore,
+    DueWorkGate dueWork,
     TimeProvider time,
     IOptions<KudosOptions> options,
     IOptions<EmailOptions> emailOptions,
@@ -36,14 +37,26 @@ public sealed partial class BoardGrain(
     /// <summary>The board's cards, read from <see cref="ICardStore"/> when first needed by this activation.</summary>
     private List<CardState>? _cards;
 
-    /// <summary>The delivery instant while scheduled; "now" while the delivery email waits in the outbox (this reminder is its backstop).</summary>
+    /// <summary>
+    /// The delivery instant while scheduled. Once delivered, the backstop of what follows: "now" while an email waits in the
+    /// outbox (a failed hand-off is retried on the next tick), then, until the delivery's outcome is reported, a while after
+    /// the hand-off (<see cref="KudosOptions.DeliveryOutcomeBackstop"/>), when the board wakes the dispatch in case a crash
+    /// cut its first attempt short. So neither the owner's notice nor the dispatch's first attempt registers a reminder.
+    /// </summary>
     private DueTimer Deliver => _deliver ??= new DueTimer(
         this,
         DeliverReminder,
         options.Value.ReminderPeriod,
         time,
-        () => State.Status == BoardStatus.Scheduled ? State.DeliverAt : DeliveryWaiting ? time.GetUtcNow() : null,
+        () => State.Status == BoardStatus.Scheduled ? State.DeliverAt
+            : State.Delivery is not { } delivery ? null
+            : State.Outbox.Count > 0 ? time.GetUtcNow()
+            : delivery.OutcomeAt is null ? Later(delivery.HandedOffAt, _outcomeCheckedAt) + options.Value.DeliveryOutcomeBackstop
+            : null,
         ReconcileAsync);
+
+    /// <summary>When this activation last woke the delivery's dispatch without getting an outcome.</summary>
+    private DateTimeOffset? _outcomeCheckedAt;
 
     /// <summary>One period after the oldest other email waiting in the outbox: the retry of a hand-off that failed or was cut short.</summary>
     private DueTimer Outbox => _outbox ??= new DueTimer(
@@ -70,9 +83,10 @@ public sealed partial class BoardGrain(
         () => InvitationsWait ? null : BoardRules.InviteeReminderAt(State, options.Value.InviteReminderLead),
         _ => this.ResetOnFailureAsync(board, RemindInviteesAsync));
 
-    private bool DeliveryWaiting => State.Delivery is { } delivery && State.Outbox.Exists(e => e.DispatchId == delivery.DispatchId);
-
     private bool OthersWaiting => State.Outbox.Exists(IsNotDelivery);
+
+    /// <summary>Delivered, and the delivery's dispatch has not reported an outcome yet.</summary>
+    private bool AwaitingOutcome => State.Delivery is { OutcomeAt: null };
 
     private BoardState State => board.State;
 
@@ -103,7 +117,7 @@ public sealed partial class BoardGrain(
 
         // Reconcile a board that is due but not delivered, or has emails not handed off, without waiting for the next
         // reminder tick, and restore a reminder lost between a state write and its registration.
-        if (State.Status is BoardStatus.Scheduled || State.Outbox.Count > 0)
+        if (State.Status is BoardStatus.Scheduled || State.Outbox.Count > 0 || AwaitingOutcome)
         {
             this.RegisterGrainTimer(ReconcileAsync, new GrainTimerCreationOptions(TimeSpan.Zero, Timeout.InfiniteTimeSpan));
         }
@@ -403,6 +417,12 @@ public sealed partial class BoardGrain(
         }
 
         var changed = false;
+        if (State.Delivery.OutcomeAt is null)
+        {
+            State.Delivery.OutcomeAt = time.GetUtcNow();
+            changed = true;
+        }
+
         if (outcome.Status == DispatchStatus.Bounced && !State.RecipientAddressInvalid)
         {
             State.RecipientAddressInvalid = true;
@@ -541,12 +561,14 @@ public sealed partial class BoardGrain(
     {
         if (State.Outbox.Count > 0)
         {
-            if (DeliveryWaiting)
+            // After delivery the deliver reminder is the backstop of every email; before, the outbox reminder is, for those
+            // other than the delivery.
+            if (State.Delivery is not null)
             {
-                await Deliver.EnsureAsync();
+                await Deliver.EnsureAsync(arm: false);
             }
 
-            var othersWaiting = OthersWaiting;
+            var othersWaiting = OthersWaiting && State.Delivery is null;
             if (othersWaiting)
             {
                 await Outbox.ScheduleAsync();
@@ -574,7 +596,11 @@ public sealed partial class BoardGrain(
 
         if (State.Status is BoardStatus.Delivered or BoardStatus.Cancelled or BoardStatus.AwaitingOwnerConfirmation)
         {
-            await Deliver.CancelAsync();
+            if (!AwaitingOutcome)
+            {
+                await Deliver.CancelAsync();
+            }
+
             if (State.Invitees.Count > 0)
             {
                 await RemindInvitees.CancelAsync();
@@ -594,11 +620,22 @@ public sealed partial class BoardGrain(
     }
 
     // On failure the deliver reminder stays registered until the hand-off succeeded: its next tick retries from storage.
-    private Task ReconcileAsync(CancellationToken cancellationToken) => this.ResetOnFailureAsync(board, ReconcileStepsAsync);
+    // The step waits for its turn in the silo's gate (earliest instant first): a burst of due boards reaches the database
+    // a bounded number at a time, and one that waits here still has its reminder.
+    private async Task ReconcileAsync(CancellationToken cancellationToken)
+    {
+        using var turn = await dueWork.EnterAsync(State.DeliverAt ?? time.GetUtcNow(), cancellationToken);
+        await this.ResetOnFailureAsync(board, ReconcileStepsAsync);
+    }
 
     private async Task ReconcileStepsAsync()
     {
         await DeliverAsync(force: false, "reminder");
+        if (AwaitingOutcome && State.Outbox.Count == 0)
+        {
+            await CheckOutcomeAsync();
+        }
+
         if (State.Status == BoardStatus.Scheduled && !BoardRules.IsDue(State, time.GetUtcNow()))
         {
             // Restores a reminder lost between a state write and its registration, and arms the timer for a near instant.
@@ -637,6 +674,36 @@ public sealed partial class BoardGrain(
 
         await HandOffAsync();
     }
+
+    /// <summary>
+    /// The backstop of the delivery's first attempt: waking the dispatch makes it resume a Pending message (its activation
+    /// restores its own reminder). Once it has an outcome the backstop ends; the outcome itself is reported by the dispatch
+    /// (again after a crash, until it recorded the report), which is what composes the owner's notice. A dispatch already
+    /// removed by retention (a board delivered long ago) has nothing left to wait for either.
+    /// </summary>
+    private async Task CheckOutcomeAsync()
+    {
+        var now = time.GetUtcNow();
+        if (Later(State.Delivery!.HandedOffAt, _outcomeCheckedAt) + options.Value.DeliveryOutcomeBackstop > now)
+        {
+            return;
+        }
+
+        var view = await GrainFactory.GetGrain<IEmailDispatchGrain>(State.Delivery.DispatchId).GetAsync();
+        if (view.Status is DispatchStatus.Pending or DispatchStatus.Sending)
+        {
+            _outcomeCheckedAt = now;
+            LogOutcomeAwaited(Id, State.Delivery.DispatchId, view.Status);
+            return;
+        }
+
+        State.Delivery.OutcomeAt = now;
+        await board.WriteStateAsync();
+        await Deliver.CancelAsync();
+    }
+
+    private static DateTimeOffset Later(DateTimeOffset? a, DateTimeOffset? b) =>
+        a is { } x && b is { } y ? (x > y ? x : y) : a ?? b ?? DateTimeOffset.MinValue;
 
     private async Task ScheduleReminderAsync()
     {

@@ -119,6 +119,9 @@ public sealed class DeliveryState
     public bool HandedOff { get; set; }
 
     public DateTimeOffset? HandedOffAt { get; set; }
+
+    /// <summary>When the dispatch first reported an outcome (sent, failed, …); until then the board's reminder stays as its backstop.</summary>
+    public DateTimeOffset? OutcomeAt { get; set; }
 }
 
 /// <summary>An email recorded by the board and not yet accepted by its dispatch grain (which deduplicates by <see cref="DispatchId"/>).</summary>

@@ -55,7 +55,7 @@ public sealed class Dispatch(string id, DispatchState state, EmailOptions option
         state.EnqueuedAt = now;
         state.NextAttemptAt = message.ScheduledFor is { } at && at > now ? at : now;
         state.Status = DispatchStatus.Pending;
-        return Refuse(suppressions) ?? DispatchDecision.Changed(new PublishHealth(), new ScheduleAttempt());
+        return Refuse(suppressions) ?? DispatchDecision.Changed(new PublishHealth(), new ScheduleAttempt(Backstopped: message.OutcomeBoardId is not null));
     }
 
     /// <summary>

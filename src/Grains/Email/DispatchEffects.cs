@@ -3,8 +3,12 @@ namespace Kudos.Grains.Email;
 /// <summary>Something the dispatch grain does after (or, for feedback, before) it wrote the state a decision changed.</summary>
 public abstract record DispatchEffect;
 
-/// <summary>Attempt the send at the state's next-attempt instant; <paramref name="IfMissing"/>: only restore a lost reminder.</summary>
-public sealed record ScheduleAttempt(bool IfMissing = false) : DispatchEffect;
+/// <summary>
+/// Attempt the send at the state's next-attempt instant; <paramref name="IfMissing"/>: only restore a lost reminder;
+/// <paramref name="Backstopped"/>: the first attempt of a message whose board keeps its own reminder until it is told the
+/// outcome (and wakes this grain after a crash), so a timer suffices and no reminder is registered unless a retry is needed.
+/// </summary>
+public sealed record ScheduleAttempt(bool IfMissing = false, bool Backstopped = false) : DispatchEffect;
 
 /// <summary>Nothing more to send: drop the timer and the durable reminder.</summary>
 public sealed record StopAttempts : DispatchEffect;

@@ -6,7 +6,7 @@ namespace Kudos.Grains.Email;
 /// The calls a dispatch makes to other grains: the suppressions it reads before sending, and the effects of its
 /// decisions on the health view, the analytics counters, the suppression list and the indexes.
 /// </summary>
-internal sealed partial class DispatchSideEffects(IGrainFactory grains, TimeProvider time, ILogger logger)
+internal sealed partial class DispatchSideEffects(IGrainFactory grains, IProviderMessageStore providerMessages, TimeProvider time, ILogger logger)
 {
     /// <summary>The active suppressions of <paramref name="recipients"/>, keyed by normalized address.</summary>
     public async Task<IReadOnlyDictionary<string, SuppressionView>> SuppressionsAsync(IEnumerable<Mailbox> recipients)
@@ -45,7 +45,7 @@ internal sealed partial class DispatchSideEffects(IGrainFactory grains, TimeProv
                 var index = grains.GetGrain<IIndexGrain>(IndexNames.Held);
                 return held ? index.AddAsync(dispatchId) : index.RemoveAsync(dispatchId);
             case IndexProviderMessage provider:
-                return grains.GetGrain<IProviderMessageIndexGrain>(ProviderIndex.Key(provider.ProviderMessageId)).SetAsync(dispatchId);
+                return providerMessages.SetAsync(provider.ProviderMessageId, dispatchId);
             default:
                 throw new InvalidOperationException($"Dispatch {dispatchId}: no runner for the effect {effect}.");
         }

@@ -19,6 +19,7 @@ public sealed partial class EmailDispatchGrain(
     IOptions<EmailOptions> emailOptions,
     IOptions<KudosOptions> kudosOptions,
     IGrainFactory grainFactory,
+    IProviderMessageStore providerMessages,
     ILogger<EmailDispatchGrain> logger) : Grain, IEmailDispatchGrain, IRemindable
 {
     private const string SendReminder = "send";
@@ -26,7 +27,7 @@ public sealed partial class EmailDispatchGrain(
     private static readonly IReadOnlyDictionary<string, SuppressionView> NoSuppressions = new Dictionary<string, SuppressionView>();
 
     private readonly SemaphoreSlim _gate = new(1, 1);
-    private readonly DispatchSideEffects _sideEffects = new(grainFactory, time, logger);
+    private readonly DispatchSideEffects _sideEffects = new(grainFactory, providerMessages, time, logger);
     private DueTimer? _attempts;
     private bool _sending;
 
@@ -206,6 +207,9 @@ public sealed partial class EmailDispatchGrain(
         {
             case ScheduleAttempt { IfMissing: true }:
                 return Attempts.EnsureAsync();
+            case ScheduleAttempt { Backstopped: true }:
+                Attempts.ArmBackstopped();
+                return Task.CompletedTask;
             case ScheduleAttempt:
                 return Attempts.ScheduleAsync();
             case StopAttempts:

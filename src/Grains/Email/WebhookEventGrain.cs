@@ -19,6 +19,7 @@ public sealed partial class WebhookEventGrain(
     [PersistentState("webhook-event", StorageNames.Kudos)] IPersistentState<WebhookEventState> webhookEvent,
     TimeProvider time,
     Microsoft.Extensions.Options.IOptions<KudosOptions> options,
+    IProviderMessageStore providerMessages,
     ILogger<WebhookEventGrain> logger) : Grain, IWebhookEventGrain, IRemindable
 {
     private const string ProcessReminder = "process";
@@ -66,7 +67,7 @@ public sealed partial class WebhookEventGrain(
         if (State.Status == WebhookEventStatus.Received && State.Event is { } e)
         {
             var dispatchId = e.ProviderMessageId is { Length: > 0 } providerId
-                ? await GrainFactory.GetGrain<IProviderMessageIndexGrain>(ProviderIndex.Key(providerId)).GetAsync()
+                ? await providerMessages.GetAsync(providerId)
                 : null;
             if (dispatchId is null)
             {
@@ -103,26 +104,4 @@ public sealed partial class WebhookEventGrain(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Webhook event {WebhookId} ({Type}) applied to dispatch {DispatchId}")]
     private partial void LogApplied(string webhookId, string type, string dispatchId);
-}
-
-/// <summary>The persisted mapping (storage state name <c>provider-message</c>).</summary>
-public sealed class ProviderMessageState
-{
-    public string? DispatchId { get; set; }
-}
-
-/// <inheritdoc cref="IProviderMessageIndexGrain"/>
-public sealed class ProviderMessageIndexGrain(
-    [PersistentState("provider-message", StorageNames.Kudos)] IPersistentState<ProviderMessageState> mapping) : Grain, IProviderMessageIndexGrain
-{
-    public async Task SetAsync(string dispatchId)
-    {
-        if (mapping.State.DispatchId != dispatchId)
-        {
-            mapping.State.DispatchId = dispatchId;
-            await mapping.WriteStateAsync();
-        }
-    }
-
-    public Task<string?> GetAsync() => Task.FromResult(mapping.State.DispatchId);
 }

@@ -58,7 +58,8 @@ public sealed class DueTimer(
     /// For activation and repeated hand-offs: registers the reminder if it is missing (one read of the reminder table per
     /// activation), otherwise only arms the timer. Nothing when no instant is waited for.
     /// </summary>
-    public async Task EnsureAsync()
+    /// <param name="arm">Also arm the timer when the reminder exists (false: the caller is about to do the step itself).</param>
+    public async Task EnsureAsync(bool arm = true)
     {
         if (dueAt() is not { } at)
         {
@@ -75,10 +76,31 @@ public sealed class DueTimer(
         {
             await ScheduleAsync();
         }
-        else
+        else if (arm)
         {
             Arm(at);
         }
+    }
+
+    /// <summary>
+    /// For the first instant of a wait that has no reminder (a new grain's) and needs none while this activation lives,
+    /// because another grain's reminder backstops it (that grain wakes this one after a crash, and activation calls
+    /// <see cref="EnsureAsync"/>): arms the timer only. If the step completes, the reminder table is never touched; if it
+    /// must wait longer (a retry), the step calls <see cref="ScheduleAsync"/>.
+    /// </summary>
+    public void ArmBackstopped()
+    {
+        if (dueAt() is not { } at)
+        {
+            return;
+        }
+
+        if (_reminder is null)
+        {
+            _reminderKnown = true;
+        }
+
+        Arm(at);
     }
 
     /// <summary>Drops the timer and the reminder (with the kept handle; the table is read only if this activation has none).</summary>

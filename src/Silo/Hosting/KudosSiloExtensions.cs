@@ -3,6 +3,7 @@ using Kudos.Grains.Analytics;
 using Kudos.Grains.Boards;
 using Kudos.Grains.Email;
 using Kudos.Grains.Owners;
+using Kudos.Grains.Scheduling;
 using Kudos.ServiceDefaults.Dashboard;
 using Kudos.ServiceDefaults.Health;
 using Kudos.ServiceDefaults.Observability;
@@ -37,6 +38,7 @@ public static class KudosSiloExtensions
         services.AddSingleton<IValidateOptions<EmailOptions>>(sp => sp.GetRequiredService<SiloOptionsValidator>());
         services.AddSingleton<IValidateOptions<SmtpOptions>>(sp => sp.GetRequiredService<SiloOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<DueWorkGate>();
         // Database errors raised while a grain activates must reach the API intact (it answers 503), not as a codec error.
         services.Configure<Orleans.Serialization.ExceptionSerializationOptions>(o => o.SupportedNamespacePrefixes.Add("Npgsql"));
         services.AddHttpClient<IAlertSender, HttpAlertSender>();
@@ -57,6 +59,7 @@ public static class KudosSiloExtensions
     {
         silo.Services.TryAddSingleton(_ => KudosDataSource.Create(connectionString));
         silo.Services.TryAddSingleton<ICardStore, PostgresCardStore>();
+        silo.Services.TryAddSingleton<IProviderMessageStore, PostgresProviderMessageStore>();
         silo.AddIncomingGrainCallFilter<StorageFailureFilter>();
         silo.UseSystemTextJsonGrainStorageSerializer();
         silo.AddAdoNetGrainStorage(StorageNames.Kudos, options => options.Configure<NpgsqlDataSource>((storage, dataSource) =>
