@@ -24,7 +24,7 @@ public sealed partial class BoardGrain(
     IOptions<KudosOptions> options,
     IOptions<EmailOptions> emailOptions,
     IOptions<OwnerOptions> ownerOptions,
-    ILogger<BoardGrain> logger) : Grain, IBoardGrain, IRemindable
+    ILogger<BoardGrain> logger) : Grain, IBoardGrain, IBoardDueStep, IRemindable
 {
     private const string DeliverReminder = "deliver";
     private const string RemindInviteesReminder = "remind-invitees";
@@ -53,7 +53,8 @@ public sealed partial class BoardGrain(
             : State.Outbox.Count > 0 ? time.GetUtcNow()
             : delivery.OutcomeAt is null ? Later(delivery.HandedOffAt, _outcomeCheckedAt) + options.Value.DeliveryOutcomeBackstop
             : null,
-        ReconcileAsync);
+        DueStepAsync,
+        interleave: true);
 
     /// <summary>When this activation last woke the delivery's dispatch without getting an outcome.</summary>
     private DateTimeOffset? _outcomeCheckedAt;
@@ -119,7 +120,7 @@ public sealed partial class BoardGrain(
         // reminder tick, and restore a reminder lost between a state write and its registration.
         if (State.Status is BoardStatus.Scheduled || State.Outbox.Count > 0 || AwaitingOutcome)
         {
-            this.RegisterGrainTimer(ReconcileAsync, new GrainTimerCreationOptions(TimeSpan.Zero, Timeout.InfiniteTimeSpan));
+            this.RegisterGrainTimer(DueStepAsync, new GrainTimerCreationOptions(TimeSpan.Zero, Timeout.InfiniteTimeSpan) { Interleave = true });
         }
     }
 
@@ -620,13 +621,20 @@ public sealed partial class BoardGrain(
     }
 
     // On failure the deliver reminder stays registered until the hand-off succeeded: its next tick retries from storage.
-    // The step waits for its turn in the silo's gate (earliest instant first): a burst of due boards reaches the database
-    // a bounded number at a time, and one that waits here still has its reminder.
-    private async Task ReconcileAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// The due step waits for its turn in the silo's gate (earliest instant first), so a burst of due boards reaches the
+    /// database a bounded number at a time; one that waits there still has its reminder. The wait runs interleaved, so the
+    /// board keeps answering calls (reminder ticks, the dispatch's report, readers) meanwhile; the step itself is a call to
+    /// the board, a turn of its own like any other.
+    /// </summary>
+    private async Task DueStepAsync(CancellationToken cancellationToken)
     {
         using var turn = await dueWork.EnterAsync(State.DeliverAt ?? time.GetUtcNow(), cancellationToken);
-        await this.ResetOnFailureAsync(board, ReconcileStepsAsync);
+        await this.AsReference<IBoardDueStep>().RunDueStepAsync();
     }
+
+    // On failure the deliver reminder stays registered until the hand-off succeeded: its next tick retries from storage.
+    public Task RunDueStepAsync() => this.ResetOnFailureAsync(board, ReconcileStepsAsync);
 
     private async Task ReconcileStepsAsync()
     {
