@@ -37,7 +37,7 @@ public sealed class EmailHealthPartitionGrain(
         _dirty = true;
         if (signals.Count(Ledger.Apply) > 0)
         {
-            _push ??= this.RegisterGrainTimer(PushAsync, new GrainTimerCreationOptions(PushInterval, Timeout.InfiniteTimeSpan));
+            SchedulePush();
         }
 
         return Task.CompletedTask;
@@ -45,11 +45,24 @@ public sealed class EmailHealthPartitionGrain(
 
     public Task<HealthSummary> GetAsync() => Task.FromResult(Ledger.Summarize());
 
+    // Interleaved: signals keep being applied while the cluster view takes the summary (it may be posting an alert).
+    private void SchedulePush() =>
+        _push ??= this.RegisterGrainTimer(PushAsync, new GrainTimerCreationOptions(PushInterval, Timeout.InfiniteTimeSpan) { Interleave = true });
+
     private async Task PushAsync(CancellationToken cancellationToken)
     {
         _push?.Dispose();
         _push = null;
-        await GrainFactory.GetGrain<IEmailHealthGrain>(HealthKeys.Cluster).UpdateAsync((int)this.GetPrimaryKeyLong(), Ledger.Summarize());
+        try
+        {
+            await GrainFactory.GetGrain<IEmailHealthGrain>(HealthKeys.Cluster).UpdateAsync((int)this.GetPrimaryKeyLong(), Ledger.Summarize());
+        }
+        catch
+        {
+            // The view must not miss a change (the backlog alert reads the pushed figures): try again a push interval later.
+            SchedulePush();
+            throw;
+        }
     }
 
     private Task SaveAsync(CancellationToken cancellationToken)
