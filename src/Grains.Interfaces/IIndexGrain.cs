@@ -3,8 +3,9 @@ using Orleans.Concurrency;
 namespace Kudos.Grains;
 
 /// <summary>
-/// A small maintained set of ids, kept as things happen so listing never scans a table: the held messages
-/// (<see cref="IndexNames.Held"/>) and the suppressed addresses (<see cref="IndexNames.Suppressions"/>).
+/// A maintained set of ids, kept as things happen so listing never scans a table: the held messages
+/// (<see cref="IndexNames.Held"/>), the suppressed addresses (<see cref="IndexNames.Suppressions"/>), the unmatched provider
+/// events and the held owners. One row per id in the silo's store: adding or removing one costs one statement.
 /// </summary>
 public interface IIndexGrain : IGrainWithStringKey
 {

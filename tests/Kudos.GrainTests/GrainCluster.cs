@@ -56,6 +56,7 @@ public class GrainCluster : IAsyncLifetime
         {
             silo.AddMemoryGrainStorage(Kudos.Grains.StorageNames.Kudos);
             silo.UseInMemoryReminderService();
+            silo.Services.AddSingleton<Kudos.Grains.Indexes.IIndexStore, MemoryIndexStore>();
             silo.Services.AddKudosGrainServices(configuration);
             silo.Services.AddSingleton<IProviderMessageStore, MemoryProviderMessageStore>();
             silo.Services.AddSingleton<SmtpEmailTransport>();

@@ -4,34 +4,28 @@ using Microsoft.Extensions.Options;
 
 namespace Kudos.Grains.Analytics;
 
-/// <summary>The persisted health figures (storage state name <c>email-health</c>), saved every few seconds when changed.</summary>
+/// <summary>
+/// The persisted part of the cluster health view (storage state name <c>email-health</c>): whether a backlog incident is
+/// open. Rows written before the partitions also hold the dispatches the view followed then; they are handed to their
+/// partitions once and dropped.
+/// </summary>
 public sealed class EmailHealthState
 {
-    /// <summary>Pending dispatches and when they were enqueued.</summary>
-    public Dictionary<string, DateTimeOffset> Pending { get; set; } = [];
-
-    public HashSet<string> Sending { get; set; } = [];
-
-    public HashSet<string> Held { get; set; } = [];
-
-    /// <summary>When each of the last day's failures happened.</summary>
-    public List<DateTimeOffset> Failures { get; set; } = [];
-
-    public DateTimeOffset? LastActivity { get; set; }
-
-    public long SentCount { get; set; }
-
-    public long SentAttempts { get; set; }
-
-    public long ResendsAfterUnknownOutcome { get; set; }
-
     public bool InIncident { get; set; }
+
+    /// <summary>Before the partitions only: pending dispatches and when they were enqueued.</summary>
+    public Dictionary<string, DateTimeOffset>? Pending { get; set; }
+
+    /// <summary>Before the partitions only.</summary>
+    public HashSet<string>? Sending { get; set; }
+
+    /// <summary>Before the partitions only.</summary>
+    public HashSet<string>? Held { get; set; }
 }
 
 /// <summary>
-/// <inheritdoc cref="IEmailHealthGrain"/> Signals are one-way and applied in memory; the figures are saved every
-/// <see cref="SaveInterval"/> when they changed, so a crash can lose at most that much (the figures are indicators,
-/// the dispatches themselves are the record).
+/// <inheritdoc cref="IEmailHealthGrain"/> The partitions push their summaries when they change; the view is their sum,
+/// and a read asks every partition afresh.
 /// </summary>
 public sealed partial class EmailHealthGrain(
     [PersistentState("email-health", StorageNames.Kudos)] IPersistentState<EmailHealthState> health,
@@ -40,77 +34,74 @@ public sealed partial class EmailHealthGrain(
     TimeProvider time,
     ILogger<EmailHealthGrain> logger) : Grain, IEmailHealthGrain
 {
-    public static readonly TimeSpan SaveInterval = TimeSpan.FromSeconds(5);
-
     /// <summary>A backlog incident ends when the figures fall below this share of their thresholds.</summary>
     public const double RecoveryRatio = 0.8;
 
-    private EmailHealthState State => health.State;
+    /// <summary>A dispatch handed over from a row written before the partitions: older than any signal of it.</summary>
+    private const int HandedOverVersion = -1;
 
-    private bool _dirty;
+    private readonly HealthSummary?[] _partitions = new HealthSummary?[HealthKeys.Partitions];
     private IGrainTimer? _backlogTimer;
 
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    private EmailHealthState State => health.State;
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        this.RegisterGrainTimer(SaveIfDirtyAsync, new GrainTimerCreationOptions(SaveInterval, SaveInterval));
+        await HandOverAsync();
+        await ReadPartitionsAsync();
         UpdateBacklogTimer();
-        return Task.CompletedTask;
     }
 
-    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) => await SaveIfDirtyAsync(cancellationToken);
-
-    public async Task ReportAsync(HealthSignal signal)
+    public async Task UpdateAsync(int partition, HealthSummary summary)
     {
-        State.Pending.Remove(signal.DispatchId);
-        State.Sending.Remove(signal.DispatchId);
-        State.Held.Remove(signal.DispatchId);
-        switch (signal.Status)
+        if (partition is < 0 or >= HealthKeys.Partitions)
         {
-            case DispatchStatus.Pending:
-                State.Pending[signal.DispatchId] = signal.EnqueuedAt;
-                break;
-            case DispatchStatus.Sending:
-                State.Sending.Add(signal.DispatchId);
-                break;
-            case DispatchStatus.Held:
-                State.Held.Add(signal.DispatchId);
-                break;
-            case DispatchStatus.Sent:
-                State.SentCount++;
-                State.SentAttempts += signal.Attempts;
-                break;
-            case DispatchStatus.Failed:
-                State.Failures.Add(signal.At);
-                break;
+            return;
         }
 
-        if (signal.ResentAfterUnknownOutcome)
+        // Keep the newest: two pushes of one partition may cross a read of it.
+        if (_partitions[partition] is not { } known || summary.AsOf >= known.AsOf)
         {
-            State.ResendsAfterUnknownOutcome++;
+            _partitions[partition] = summary;
         }
 
-        State.LastActivity = signal.At;
-        _dirty = true;
         await CheckBacklogAsync();
     }
 
-    public Task<EmailHealthView> GetAsync() => Task.FromResult(View());
+    public async Task<EmailHealthView> GetAsync()
+    {
+        await ReadPartitionsAsync();
+        return View();
+    }
+
+    private async Task ReadPartitionsAsync()
+    {
+        var read = await Task.WhenAll(Enumerable.Range(0, HealthKeys.Partitions).Select(p => GrainFactory.GetGrain<IEmailHealthPartitionGrain>(p).GetAsync()));
+        for (var p = 0; p < read.Length; p++)
+        {
+            if (_partitions[p] is not { } known || read[p].AsOf >= known.AsOf)
+            {
+                _partitions[p] = read[p];
+            }
+        }
+    }
 
     private EmailHealthView View()
     {
         var now = time.GetUtcNow();
-        State.Failures.RemoveAll(f => f < now - TimeSpan.FromDays(1));
+        var parts = _partitions.Select(p => p ?? HealthSummary.Empty(now)).ToList();
         var alert = options.Value.Alerts;
-        TimeSpan? oldest = State.Pending.Count == 0 ? null : now - State.Pending.Values.Min();
+        var oldest = parts.Min(p => p.OldestPendingSince);
+        var sent = parts.Sum(p => p.SentCount);
         return new EmailHealthView(
-            State.Pending.Count,
-            State.Sending.Count,
-            State.Held.Count,
-            State.Failures.Count,
-            oldest,
-            State.LastActivity,
-            State.SentCount == 0 ? null : (double)State.SentAttempts / State.SentCount,
-            State.ResendsAfterUnknownOutcome,
+            parts.Sum(p => p.Pending),
+            parts.Sum(p => p.Sending),
+            parts.Sum(p => p.Held),
+            parts.Sum(p => p.FailedLast24Hours),
+            oldest is { } since ? now - since : null,
+            parts.Max(p => p.LastActivity),
+            sent == 0 ? null : (double)parts.Sum(p => p.SentAttempts) / sent,
+            parts.Sum(p => p.ResendsAfterUnknownOutcome),
             State.InIncident,
             alert.PendingThreshold,
             alert.OldestPendingThreshold);
@@ -128,8 +119,7 @@ public sealed partial class EmailHealthGrain(
         if (crossed != State.InIncident)
         {
             State.InIncident = crossed;
-            _dirty = true;
-            await SaveIfDirtyAsync(CancellationToken.None);
+            await health.WriteStateAsync();
             var alert = new BacklogAlert(crossed ? "backlog" : "recovered", view.Pending, view.OldestPendingAge?.TotalSeconds, view.PendingThreshold, view.OldestPendingThreshold.TotalSeconds, time.GetUtcNow());
             LogBacklog(alert.State, view.Pending, view.OldestPendingAge);
             if (options.Value.Alerts.WebhookUrl is { } url)
@@ -148,10 +138,10 @@ public sealed partial class EmailHealthGrain(
         UpdateBacklogTimer();
     }
 
-    /// <summary>A timer only while something is pending: the oldest message ages without any signal arriving.</summary>
+    /// <summary>A timer only while something is pending: the oldest message ages without any update arriving.</summary>
     private void UpdateBacklogTimer()
     {
-        if (State.Pending.Count > 0 || State.InIncident)
+        if (_partitions.Any(p => p?.Pending > 0) || State.InIncident)
         {
             var interval = options.Value.Alerts.CheckInterval;
             _backlogTimer ??= this.RegisterGrainTimer(_ => CheckBacklogAsync(), new GrainTimerCreationOptions(interval, interval));
@@ -163,21 +153,25 @@ public sealed partial class EmailHealthGrain(
         }
     }
 
-    private async Task SaveIfDirtyAsync(CancellationToken cancellationToken)
+    /// <summary>Gives the dispatches a row written before the partitions followed to their partitions, then drops them.</summary>
+    private async Task HandOverAsync()
     {
-        if (_dirty)
+        if (State.Pending is null && State.Sending is null && State.Held is null)
         {
-            _dirty = false;
-            try
-            {
-                await health.WriteStateAsync(cancellationToken);
-            }
-            catch
-            {
-                _dirty = true;
-                throw;
-            }
+            return;
         }
+
+        var now = time.GetUtcNow();
+        var open = (State.Pending ?? []).Select(p => (Id: p.Key, Status: DispatchStatus.Pending, EnqueuedAt: p.Value))
+            .Concat((State.Sending ?? []).Select(id => (Id: id, Status: DispatchStatus.Sending, EnqueuedAt: now)))
+            .Concat((State.Held ?? []).Select(id => (Id: id, Status: DispatchStatus.Held, EnqueuedAt: now)));
+        await Task.WhenAll(open
+            .Select(o => new HealthSignal(o.Id, o.Status, o.EnqueuedAt, 0, now, false, HandedOverVersion))
+            .GroupBy(signal => HealthKeys.Partition(signal.DispatchId))
+            .Select(part => GrainFactory.GetGrain<IEmailHealthPartitionGrain>(part.Key).ApplyAsync([.. part])));
+
+        (State.Pending, State.Sending, State.Held) = (null, null, null);
+        await health.WriteStateAsync();
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Email backlog {State}: {Pending} pending, oldest {OldestPendingAge}")]

@@ -30,8 +30,8 @@ internal sealed partial class DispatchSideEffects(IGrainFactory grains, IProvide
         {
             case PublishHealth publish:
                 // One-way: no send waits for the health view.
-                _ = grains.GetGrain<IEmailHealthGrain>(HealthKeys.Cluster).ReportAsync(new HealthSignal(
-                    dispatchId, state.Status, state.EnqueuedAt ?? time.GetUtcNow(), state.Attempts, time.GetUtcNow(), publish.ResentAfterUnknownOutcome));
+                _ = grains.GetGrain<IEmailHealthPartitionGrain>(HealthKeys.Partition(dispatchId)).ReportAsync(new HealthSignal(
+                    dispatchId, state.Status, state.EnqueuedAt ?? time.GetUtcNow(), state.Attempts, time.GetUtcNow(), publish.ResentAfterUnknownOutcome, Analytics.HealthVersion.Of(state)));
                 return Task.CompletedTask;
             case CountEmail count:
                 return CountAsync(count, dispatchId, state.Message!);

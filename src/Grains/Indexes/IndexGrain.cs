@@ -1,34 +1,19 @@
+using Orleans.Concurrency;
+
 namespace Kudos.Grains.Indexes;
 
-/// <summary>The persisted set behind an <see cref="IIndexGrain"/> (storage state name <c>index</c>).</summary>
-public sealed class IndexState
+/// <summary>
+/// <inheritdoc cref="IIndexGrain"/> A stateless front of <see cref="IIndexStore"/>: any silo answers locally (no single
+/// activation per index), and an add or a removal is one statement however many entries the index holds.
+/// </summary>
+[StatelessWorker]
+public sealed class IndexGrain(IIndexStore store) : Grain, IIndexGrain
 {
-    public SortedSet<string> Ids { get; set; } = new(StringComparer.Ordinal);
-}
+    private string Name => this.GetPrimaryKeyString();
 
-/// <inheritdoc cref="IIndexGrain"/>
-public sealed class IndexGrain([PersistentState("index", StorageNames.Kudos)] IPersistentState<IndexState> index) : Grain, IIndexGrain
-{
-    public async Task AddAsync(string id)
-    {
-        if (index.State.Ids.Add(id))
-        {
-            await index.WriteStateAsync();
-        }
-    }
+    public Task AddAsync(string id) => store.AddAsync(Name, id);
 
-    public async Task RemoveAsync(string id)
-    {
-        if (index.State.Ids.Remove(id))
-        {
-            await index.WriteStateAsync();
-        }
-    }
+    public Task RemoveAsync(string id) => store.RemoveAsync(Name, id);
 
-    public Task<IReadOnlyList<string>> ListAsync(string? after, int limit)
-    {
-        IReadOnlyList<string> page =
-            [.. index.State.Ids.SkipWhile(id => after is not null && string.CompareOrdinal(id, after) <= 0).Take(IndexPages.For(limit))];
-        return Task.FromResult(page);
-    }
+    public Task<IReadOnlyList<string>> ListAsync(string? after, int limit) => store.ListAsync(Name, after, IndexPages.For(limit));
 }

@@ -2,6 +2,7 @@ using Kudos.Grains;
 using Kudos.Grains.Analytics;
 using Kudos.Grains.Boards;
 using Kudos.Grains.Email;
+using Kudos.Grains.Indexes;
 using Kudos.Grains.Owners;
 using Kudos.Grains.Scheduling;
 using Kudos.ServiceDefaults.Dashboard;
@@ -60,6 +61,7 @@ public static class KudosSiloExtensions
         silo.Services.TryAddSingleton(_ => KudosDataSource.Create(connectionString));
         silo.Services.TryAddSingleton<ICardStore, PostgresCardStore>();
         silo.Services.TryAddSingleton<IProviderMessageStore, PostgresProviderMessageStore>();
+        silo.Services.TryAddSingleton<IIndexStore, PostgresIndexStore>();
         silo.AddIncomingGrainCallFilter<StorageFailureFilter>();
         silo.UseSystemTextJsonGrainStorageSerializer();
         silo.AddAdoNetGrainStorage(StorageNames.Kudos, options => options.Configure<NpgsqlDataSource>((storage, dataSource) =>
