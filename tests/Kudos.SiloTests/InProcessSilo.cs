@@ -28,7 +28,9 @@ public sealed class InProcessSilo : IAsyncLifetime
     /// <summary>Receives the silo's operator alerts (<c>Email:Alerts:WebhookUrl</c>).</summary>
     public AlertListener Alerts { get; } = new();
 
-    public IGrainFactory Grains => (_host ?? throw new InvalidOperationException("Not started.")).Services.GetRequiredService<IGrainFactory>();
+    public IServiceProvider Services => (_host ?? throw new InvalidOperationException("Not started.")).Services;
+
+    public IGrainFactory Grains => Services.GetRequiredService<IGrainFactory>();
 
     public async ValueTask InitializeAsync()
     {

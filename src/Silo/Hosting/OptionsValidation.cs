@@ -36,7 +36,8 @@ internal sealed class SiloOptionsValidator :
     public ValidateOptionsResult Validate(string? name, KudosOptions options) => Collect(
         options.PublicBaseUrl is { IsAbsoluteUri: true, Scheme: "http" or "https" } ? null : "Kudos:PublicBaseUrl must be an absolute http(s) URL.",
         options.ReminderPeriod < TimeSpan.FromSeconds(1) || options.ReminderPeriod > TimeSpan.FromMinutes(10) ? "Kudos:ReminderPeriod must be between 00:00:01 and 00:10:00." : null,
-        options.InviteReminderLead < TimeSpan.Zero ? "Kudos:InviteReminderLead must not be negative." : null);
+        options.InviteReminderLead < TimeSpan.Zero ? "Kudos:InviteReminderLead must not be negative." : null,
+        options.IdleCollectionAge <= TimeSpan.FromMinutes(1) || options.IdleCollectionAge > TimeSpan.FromDays(1) ? "Kudos:IdleCollectionAge must be more than 00:01:00 and at most 1.00:00:00." : null);
 
     public ValidateOptionsResult Validate(string? name, OwnerOptions options) => Collect(
         options.ConfirmationLifetime < TimeSpan.FromMinutes(5) || options.ConfirmationLifetime > TimeSpan.FromDays(90)
