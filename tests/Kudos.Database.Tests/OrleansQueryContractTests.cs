@@ -68,21 +68,8 @@ public sealed class OrleansQueryContractTests
 
         async Task<int[]> ReadRangeAsync(string queryKey, int beginHash, int endHash)
         {
-            var text = await Db.QueryTextAsync(connectionString, queryKey, ct);
-            await using var connection = new NpgsqlConnection(connectionString);
-            await connection.OpenAsync(ct);
-            await using var command = new NpgsqlCommand(text, connection);
-            command.Parameters.Add(new NpgsqlParameter("ServiceId", "svc"));
-            command.Parameters.Add(new NpgsqlParameter("BeginHash", beginHash));
-            command.Parameters.Add(new NpgsqlParameter("EndHash", endHash));
-            await using var reader = await command.ExecuteReaderAsync(ct);
-            var found = new List<int>();
-            while (await reader.ReadAsync(ct))
-            {
-                found.Add(int.Parse(reader.GetString(reader.GetOrdinal("GrainId"))["grain/".Length..], CultureInfo.InvariantCulture));
-            }
-
-            return [.. found.Order()];
+            var rows = await Db.ReadReminderRangeAsync(connectionString, connectionString, queryKey, "svc", beginHash, endHash, ct);
+            return [.. rows.Select(r => int.Parse(r.GrainId["grain/".Length..], CultureInfo.InvariantCulture)).Order()];
         }
     }
 
@@ -165,21 +152,8 @@ public sealed class OrleansQueryContractTests
 
         async Task<string[]> ReadRangeAsync(string sessionConnectionString, string queryKey, int beginHash, int endHash)
         {
-            var text = await Db.QueryTextAsync(connectionString, queryKey, ct);
-            await using var connection = new NpgsqlConnection(sessionConnectionString);
-            await connection.OpenAsync(ct);
-            await using var command = new NpgsqlCommand(text, connection);
-            command.Parameters.Add(new NpgsqlParameter("ServiceId", "svc"));
-            command.Parameters.Add(new NpgsqlParameter("BeginHash", beginHash));
-            command.Parameters.Add(new NpgsqlParameter("EndHash", endHash));
-            await using var reader = await command.ExecuteReaderAsync(ct);
-            var found = new List<string>();
-            while (await reader.ReadAsync(ct))
-            {
-                found.Add($"{reader.GetString(reader.GetOrdinal("GrainId"))["grain/".Length..]}/{reader.GetString(reader.GetOrdinal("ReminderName"))}");
-            }
-
-            return [.. found.Order(StringComparer.Ordinal)];
+            var rows = await Db.ReadReminderRangeAsync(connectionString, sessionConnectionString, queryKey, "svc", beginHash, endHash, ct);
+            return [.. rows.Select(r => $"{r.GrainId["grain/".Length..]}/{r.ReminderName}").Order(StringComparer.Ordinal)];
         }
     }
 

@@ -28,6 +28,9 @@ public sealed class ReminderWindowTests : IAsyncLifetime
     private string _connectionString = string.Empty;
     private IHost? _host;
 
+    /// <summary>The connection string the silo's reminder provider uses: its sessions announce the reads' window.</summary>
+    private string WindowedConnectionString => ReminderWindow.Apply(_connectionString, ReminderWindow.For(LoadingWindow, RefreshPeriod));
+
     private IGrainFactory Grains => (_host ?? throw new InvalidOperationException("Not started.")).Services.GetRequiredService<IGrainFactory>();
 
     public async ValueTask InitializeAsync()
@@ -120,20 +123,16 @@ public sealed class ReminderWindowTests : IAsyncLifetime
     /// <summary>The probe's rows among those the whole-ring range read returns on a silo's connection.</summary>
     private async Task<int> CountInRangeReadAsync(IReminderProbeGrain grain, CancellationToken ct)
     {
-        var text = await Db.QueryTextAsync(_connectionString, "ReadRangeRows2Key", ct);
-        await using var connection = new NpgsqlConnection(ReminderWindow.Apply(_connectionString, ReminderWindow.For(LoadingWindow, RefreshPeriod)));
-        await connection.OpenAsync(ct);
-        await using var command = new NpgsqlCommand(text, connection);
-        command.Parameters.Add(new NpgsqlParameter("ServiceId", _serviceId));
-        command.Parameters.Add(new NpgsqlParameter<int>("BeginHash", 0));
-        command.Parameters.Add(new NpgsqlParameter<int>("EndHash", 0));
-        await using var reader = await command.ExecuteReaderAsync(ct);
         var grainId = $"reminderprobe/{grain.GetPrimaryKey():N}";
-        var count = 0;
-        while (await reader.ReadAsync(ct))
-        {
-            count += reader.GetString(reader.GetOrdinal("GrainId")) == grainId ? 1 : 0;
-        }
+        var rows = await Db.ReadReminderRangeAsync(
+            _connectionString,
+            WindowedConnectionString,
+            "ReadRangeRows2Key",
+            _serviceId,
+            0,
+            0,
+            ct);
+        var count = rows.Count(r => r.GrainId == grainId);
 
         Assert.Equal(1L, await Db.ScalarAsync<long>(
             _connectionString,
@@ -164,7 +163,7 @@ public sealed class ReminderWindowTests : IAsyncLifetime
             silo.UseAdoNetReminderService(options =>
             {
                 options.Invariant = OrleansSilo.Invariant;
-                options.ConnectionString = ReminderWindow.Apply(_connectionString, ReminderWindow.For(LoadingWindow, RefreshPeriod));
+                options.ConnectionString = WindowedConnectionString;
             });
             silo.Configure<ReminderOptions>(options =>
             {
