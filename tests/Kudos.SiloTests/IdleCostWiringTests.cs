@@ -1,4 +1,5 @@
 using Kudos.Database;
+using Kudos.Grains;
 using Kudos.Grains.Boards;
 using Kudos.Grains.Email;
 using Kudos.Grains.Owners;
@@ -33,6 +34,9 @@ public sealed class IdleCostWiringTests(InProcessSilo silo) : IClassFixture<InPr
         Assert.Equal(TimeSpan.FromMinutes(10), reminders.ReminderLoadingWindow);
         Assert.Equal(TimeSpan.FromMinutes(5), reminders.RefreshReminderListPeriod);
         Assert.Equal(TimeSpan.FromMinutes(20), window);
+        // Grain storage uses the same connection string, so storage and reminders share one connection pool.
+        var storage = silo.Services.GetRequiredService<IOptionsMonitor<AdoNetGrainStorageOptions>>().Get(StorageNames.Kudos);
+        Assert.Equal(provider.ConnectionString, storage.ConnectionString);
     }
 
     [Fact(Timeout = 60_000)]

@@ -76,22 +76,25 @@ public static class KudosSiloExtensions
     {
         silo.AddIncomingGrainCallFilter<StorageFailureFilter>();
         silo.UseSystemTextJsonGrainStorageSerializer();
-        silo.AddAdoNetGrainStorage(StorageNames.Kudos, options =>
+        // The reminder range reads return only the reminders due within the window derived from ReminderOptions (see
+        // ReminderWindow and deploy/sql/005_reminder_window.sql), so a refresh reads the reminders due soon, not every
+        // scheduled board. Storage gets the same connection string (the setting is harmless to it) so both keep sharing
+        // one connection pool.
+        silo.AddAdoNetGrainStorage(StorageNames.Kudos, builder => builder.Configure<IOptions<ReminderOptions>>((options, reminders) =>
         {
             options.Invariant = NpgsqlInvariant;
-            options.ConnectionString = connectionString;
-        });
-        // The range reads return only the reminders due within the window derived from ReminderOptions (see ReminderWindow
-        // and deploy/sql/005_reminder_window.sql), so a refresh reads the reminders due soon, not every scheduled board.
+            options.ConnectionString = WithReminderWindow(connectionString, reminders.Value);
+        }));
         silo.UseAdoNetReminderService(builder => builder.Configure<IOptions<ReminderOptions>>((options, reminders) =>
         {
             options.Invariant = NpgsqlInvariant;
-            options.ConnectionString = ReminderWindow.Apply(
-                connectionString,
-                ReminderWindow.For(reminders.Value.ReminderLoadingWindow, reminders.Value.RefreshReminderListPeriod));
+            options.ConnectionString = WithReminderWindow(connectionString, reminders.Value);
         }));
         return silo;
     }
+
+    private static string WithReminderWindow(string connectionString, ReminderOptions reminders) =>
+        ReminderWindow.Apply(connectionString, ReminderWindow.For(reminders.ReminderLoadingWindow, reminders.RefreshReminderListPeriod));
 
     /// <summary>The whole silo: cluster membership on PostgreSQL, endpoints, persistence, reminders and services.</summary>
     public static WebApplicationBuilder AddKudosSilo(this WebApplicationBuilder builder, out string connectionString)
