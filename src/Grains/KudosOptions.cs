@@ -31,4 +31,11 @@ public sealed class KudosOptions
 
     /// <summary>How long before the delivery instant invitees who have not posted are reminded.</summary>
     public TimeSpan InviteReminderLead { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>
+    /// How long a per-entity grain (board, owner, dispatch, suppression, …) stays activated without calls before it is
+    /// deactivated, so idle scheduled boards cost storage rows but no memory (Orleans' default for other grains is 15
+    /// minutes). More than one minute, Orleans' collection quantum.
+    /// </summary>
+    public TimeSpan IdleCollectionAge { get; set; } = TimeSpan.FromMinutes(2);
 }

@@ -41,6 +41,30 @@ internal static class Db
     public static Task<string> QueryTextAsync(string connectionString, string queryKey, CancellationToken ct)
         => ScalarAsync<string>(connectionString, "SELECT QueryText FROM OrleansQuery WHERE QueryKey = @key", ct, new NpgsqlParameter("key", queryKey));
 
+    /// <summary>
+    /// Runs a reminder range read (<c>ReadRangeRows1Key</c>/<c>ReadRangeRows2Key</c>) of the hash range
+    /// (<paramref name="beginHash"/>, <paramref name="endHash"/>] as the provider would, on a session of
+    /// <paramref name="sessionConnectionString"/>; answers the (GrainId, ReminderName) of each row.
+    /// </summary>
+    public static async Task<IReadOnlyList<(string GrainId, string ReminderName)>> ReadReminderRangeAsync(
+        string connectionString, string sessionConnectionString, string queryKey, string serviceId, int beginHash, int endHash, CancellationToken ct)
+    {
+        var text = await QueryTextAsync(connectionString, queryKey, ct);
+        await using var connection = await OpenAsync(sessionConnectionString, ct);
+        await using var command = new NpgsqlCommand(text, connection);
+        command.Parameters.Add(new NpgsqlParameter<string>("ServiceId", serviceId));
+        command.Parameters.Add(new NpgsqlParameter<int>("BeginHash", beginHash));
+        command.Parameters.Add(new NpgsqlParameter<int>("EndHash", endHash));
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        var rows = new List<(string, string)>();
+        while (await reader.ReadAsync(ct))
+        {
+            rows.Add((reader.GetString(reader.GetOrdinal("GrainId")), reader.GetString(reader.GetOrdinal("ReminderName"))));
+        }
+
+        return rows;
+    }
+
     private static async Task<NpgsqlConnection> OpenAsync(string connectionString, CancellationToken ct)
     {
         var connection = new NpgsqlConnection(connectionString);

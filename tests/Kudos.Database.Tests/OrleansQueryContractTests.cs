@@ -68,26 +68,13 @@ public sealed class OrleansQueryContractTests
 
         async Task<int[]> ReadRangeAsync(string queryKey, int beginHash, int endHash)
         {
-            var text = await Db.QueryTextAsync(connectionString, queryKey, ct);
-            await using var connection = new NpgsqlConnection(connectionString);
-            await connection.OpenAsync(ct);
-            await using var command = new NpgsqlCommand(text, connection);
-            command.Parameters.Add(new NpgsqlParameter("ServiceId", "svc"));
-            command.Parameters.Add(new NpgsqlParameter("BeginHash", beginHash));
-            command.Parameters.Add(new NpgsqlParameter("EndHash", endHash));
-            await using var reader = await command.ExecuteReaderAsync(ct);
-            var found = new List<int>();
-            while (await reader.ReadAsync(ct))
-            {
-                found.Add(int.Parse(reader.GetString(reader.GetOrdinal("GrainId"))["grain/".Length..], CultureInfo.InvariantCulture));
-            }
-
-            return [.. found.Order()];
+            var rows = await Db.ReadReminderRangeAsync(connectionString, connectionString, queryKey, "svc", beginHash, endHash, ct);
+            return [.. rows.Select(r => int.Parse(r.GrainId["grain/".Length..], CultureInfo.InvariantCulture)).Order()];
         }
     }
 
     [Fact(Timeout = 60_000)]
-    public async Task Reminder_range_reads_are_served_by_the_service_hash_index()
+    public async Task Reminder_range_reads_are_served_by_the_service_start_index()
     {
         var ct = TestContext.Current.CancellationToken;
         var connectionString = await SharedDatabase.GetAsync(ct);
@@ -114,7 +101,60 @@ public sealed class OrleansQueryContractTests
             }
         }
 
-        Assert.Contains(lines, l => l.Contains("ix_orleansreminderstable_servicehash", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.Contains("ix_orleansreminderstable_servicestart", StringComparison.Ordinal));
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task Reminder_range_reads_with_a_window_return_the_reminders_due_within_it_and_not_the_far_ones()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var connectionString = await TestPostgres.CreateMigratedDatabaseAsync("reminder_window", ct);
+        var now = DateTime.UtcNow;
+        // One reminder per hash on each side of the ring: long past (ticking every period), just due, within the
+        // window, beyond it.
+        (string Name, TimeSpan Start)[] starts =
+        [
+            ("past", -TimeSpan.FromDays(3)),
+            ("due", TimeSpan.Zero),
+            ("near", TimeSpan.FromMinutes(15)),
+            ("far", TimeSpan.FromMinutes(30)),
+            ("distant", TimeSpan.FromDays(30)),
+        ];
+        int[] hashes = [-1000, 1000];
+        var upsert = await Db.QueryTextAsync(connectionString, "UpsertReminderRowKey", ct);
+        foreach (var hash in hashes)
+        {
+            foreach (var (name, start) in starts)
+            {
+                await Db.ExecuteAsync(
+                    connectionString,
+                    upsert,
+                    ct,
+                    new NpgsqlParameter("ServiceId", "svc"),
+                    new NpgsqlParameter("GrainId", $"grain/{hash}"),
+                    new NpgsqlParameter("ReminderName", name),
+                    new NpgsqlParameter("StartTime", now + start),
+                    new NpgsqlParameter("Period", 5_000L),
+                    new NpgsqlParameter("GrainHash", hash));
+            }
+        }
+
+        var windowed = ReminderWindow.Apply(connectionString, TimeSpan.FromMinutes(20));
+        string[] dueSoon = ["-1000/due", "-1000/near", "-1000/past", "1000/due", "1000/near", "1000/past"];
+
+        Assert.Equal(dueSoon, await ReadRangeAsync(windowed, "ReadRangeRows1Key", -2000, 2000));
+        Assert.Equal(dueSoon, await ReadRangeAsync(windowed, "ReadRangeRows2Key", 0, 0));
+        Assert.Equal(["1000/due", "1000/near", "1000/past"], await ReadRangeAsync(windowed, "ReadRangeRows2Key", 0, -2000));
+        Assert.Equal(["-1000/due", "-1000/near", "-1000/past"], await ReadRangeAsync(windowed, "ReadRangeRows2Key", 2000, -1));
+        // Without the window (a client that does not announce one) the reads return the whole range.
+        Assert.Equal(10, (await ReadRangeAsync(connectionString, "ReadRangeRows1Key", -2000, 2000)).Length);
+        Assert.Equal(10, (await ReadRangeAsync(connectionString, "ReadRangeRows2Key", 0, 0)).Length);
+
+        async Task<string[]> ReadRangeAsync(string sessionConnectionString, string queryKey, int beginHash, int endHash)
+        {
+            var rows = await Db.ReadReminderRangeAsync(connectionString, sessionConnectionString, queryKey, "svc", beginHash, endHash, ct);
+            return [.. rows.Select(r => $"{r.GrainId["grain/".Length..]}/{r.ReminderName}").Order(StringComparer.Ordinal)];
+        }
     }
 
     [Fact(Timeout = 60_000)]

@@ -136,7 +136,13 @@ public sealed class DueTimer(
         _timer?.Dispose();
         _timer = grain.RegisterGrainTimer(
             FireAsync,
-            new GrainTimerCreationOptions(dueTime > TimeSpan.Zero ? dueTime : TimeSpan.Zero, Timeout.InfiniteTimeSpan) { Interleave = interleave });
+            new GrainTimerCreationOptions(dueTime > TimeSpan.Zero ? dueTime : TimeSpan.Zero, Timeout.InfiniteTimeSpan)
+            {
+                Interleave = interleave,
+                // An armed timer (at most TimerHorizon ahead) keeps the grain activated past its idle collection age, so
+                // the instant is kept by the timer, not by the next reminder tick after a reactivation.
+                KeepAlive = true,
+            });
     }
 
     private async Task FireAsync(CancellationToken cancellationToken)

@@ -1,3 +1,4 @@
+using Kudos.Database;
 using Kudos.Grains;
 using Kudos.Grains.Analytics;
 using Kudos.Grains.Boards;
@@ -26,6 +27,16 @@ public static class KudosSiloExtensions
     /// <summary>The ADO.NET provider name of Npgsql (grain storage would default to SQL Server without it).</summary>
     public const string NpgsqlInvariant = "Npgsql";
 
+    /// <summary>Grains kept per entity (one per board, owner, dispatch, address, event), idle most of their life.</summary>
+    private static readonly Type[] IdleCollectedGrains =
+    [
+        typeof(Kudos.Grains.Boards.BoardGrain),
+        typeof(OwnerGrain),
+        typeof(OwnerCredentialGrain),
+        typeof(EmailDispatchGrain),
+        typeof(SuppressionGrain),
+    ];
+
     /// <summary>Options (validated at start-up), the SMTP transport and the clock the grains use.</summary>
     public static IServiceCollection AddKudosGrainServices(this IServiceCollection services, IConfiguration configuration)
     {
@@ -46,9 +57,23 @@ public static class KudosSiloExtensions
         services.TryAddSingleton<IEmailTransport, SmtpEmailTransport>();
         services.AddKudosEmailTransportOptions(configuration);
 
-        // Reminders must be allowed at the period the grains register them with (Orleans' default minimum is 1 minute).
+        // Orleans:Reminders binds ReminderOptions (the loading window and refresh period also size the range reads' window,
+        // see ReminderWindow). Reminders must be allowed at the period the grains register them with (Orleans' default
+        // minimum is 1 minute).
         services.AddOptions<ReminderOptions>()
+            .Bind(configuration.GetSection("Orleans:Reminders"))
             .Configure<IOptions<KudosOptions>>((reminders, kudos) => reminders.MinimumReminderPeriod = kudos.Value.ReminderPeriod);
+
+        // Idle per-entity grains are deactivated after Kudos:IdleCollectionAge: a board waiting days for its instant holds
+        // a reminder row, not an activation. A DueTimer's armed timer keeps its grain active until it fires.
+        services.AddOptions<GrainCollectionOptions>()
+            .Configure<IOptions<KudosOptions>>((collection, kudos) =>
+            {
+                foreach (var grainClass in IdleCollectedGrains)
+                {
+                    collection.ClassSpecificCollectionAge[grainClass.FullName!] = kudos.Value.IdleCollectionAge;
+                }
+            });
         return services;
     }
 
@@ -58,7 +83,10 @@ public static class KudosSiloExtensions
     /// </summary>
     public static ISiloBuilder AddKudosPersistence(this ISiloBuilder silo, string connectionString)
     {
-        silo.Services.TryAddSingleton(_ => KudosDataSource.Create(connectionString));
+        // The reminder range reads return only the reminders due within the window derived from ReminderOptions (see
+        // ReminderWindow and deploy/sql/008_reminder_window.sql): every connection of the pool carries the window, so a
+        // refresh reads the reminders due soon, not every scheduled board (the setting is harmless to other statements).
+        silo.Services.TryAddSingleton(services => KudosDataSource.Create(WithReminderWindow(connectionString, services.GetRequiredService<IOptions<ReminderOptions>>().Value)));
         silo.Services.TryAddSingleton<ICardStore, PostgresCardStore>();
         silo.Services.TryAddSingleton<IProviderMessageStore, PostgresProviderMessageStore>();
         silo.Services.TryAddSingleton<IIndexStore, PostgresIndexStore>();
@@ -76,6 +104,9 @@ public static class KudosSiloExtensions
         }));
         return silo;
     }
+
+    private static string WithReminderWindow(string connectionString, ReminderOptions reminders) =>
+        ReminderWindow.Apply(connectionString, ReminderWindow.For(reminders.ReminderLoadingWindow, reminders.RefreshReminderListPeriod));
 
     /// <summary>The whole silo: cluster membership on PostgreSQL, endpoints, persistence, reminders and services.</summary>
     public static WebApplicationBuilder AddKudosSilo(this WebApplicationBuilder builder, out string connectionString)
