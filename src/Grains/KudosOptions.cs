@@ -20,7 +20,7 @@ public sealed class KudosOptions
     /// came this long after the hand-off (a silo died before the first attempt), the board wakes the dispatch, which
     /// resumes. The first attempt itself then needs no reminder of its own.
     /// </summary>
-    public TimeSpan DeliveryOutcomeBackstop { get; set; } = TimeSpan.FromSeconds(30);
+    public TimeSpan DeliveryOutcomeBackstop { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>
     /// How many boards of one silo run their due step (unlock, record and hand off the delivery email) at once; the rest wait

@@ -38,8 +38,8 @@ internal sealed class SiloOptionsValidator :
         options.ReminderPeriod < TimeSpan.FromSeconds(1) || options.ReminderPeriod > TimeSpan.FromMinutes(10) ? "Kudos:ReminderPeriod must be between 00:00:01 and 00:10:00." : null,
         options.InviteReminderLead < TimeSpan.Zero ? "Kudos:InviteReminderLead must not be negative." : null,
         options.DueWorkConcurrency is < 1 or > 1000 ? "Kudos:DueWorkConcurrency must be between 1 and 1000." : null,
-        options.DeliveryOutcomeBackstop < options.ReminderPeriod || options.DeliveryOutcomeBackstop > TimeSpan.FromHours(1)
-            ? "Kudos:DeliveryOutcomeBackstop must be between Kudos:ReminderPeriod and 01:00:00." : null,
+        options.DeliveryOutcomeBackstop < TimeSpan.FromSeconds(1) || options.DeliveryOutcomeBackstop > TimeSpan.FromHours(1)
+            ? "Kudos:DeliveryOutcomeBackstop must be between 00:00:01 and 01:00:00." : null,
         options.IdleCollectionAge <= TimeSpan.FromMinutes(1) || options.IdleCollectionAge > TimeSpan.FromDays(1) ? "Kudos:IdleCollectionAge must be more than 00:01:00 and at most 1.00:00:00." : null);
 
     public ValidateOptionsResult Validate(string? name, OwnerOptions options) => Collect(
