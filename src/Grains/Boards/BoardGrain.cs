@@ -630,13 +630,8 @@ public sealed partial class BoardGrain(
     private async Task DueStepAsync(CancellationToken cancellationToken)
     {
         // Waking the delivery's dispatch is a grain call, not database work: it does not queue behind the due boards.
-        if (State.Status != BoardStatus.Scheduled && State.Outbox.Count == 0)
-        {
-            await this.AsReference<IBoardDueStep>().RunDueStepAsync();
-            return;
-        }
-
-        using var turn = await dueWork.EnterAsync(State.DeliverAt ?? time.GetUtcNow(), cancellationToken);
+        var onlyWakesDispatch = State.Status != BoardStatus.Scheduled && State.Outbox.Count == 0;
+        using var turn = onlyWakesDispatch ? null : await dueWork.EnterAsync(State.DeliverAt ?? time.GetUtcNow(), cancellationToken);
         await this.AsReference<IBoardDueStep>().RunDueStepAsync();
     }
 

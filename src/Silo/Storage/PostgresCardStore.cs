@@ -48,7 +48,7 @@ public sealed class PostgresCardStore(NpgsqlDataSource dataSource) : ICardStore
         command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = boardId });
         command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = card.Id });
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = card.Message });
-        command.Parameters.Add(new NpgsqlParameter { Value = card.EditedAt is { } edited ? edited : DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        command.Parameters.Add(Timestamp(card.EditedAt));
         await command.ExecuteNonQueryAsync();
     }
 
@@ -85,10 +85,12 @@ public sealed class PostgresCardStore(NpgsqlDataSource dataSource) : ICardStore
         parameters.Add(new NpgsqlParameter<string> { TypedValue = card.Message });
         parameters.Add(new NpgsqlParameter<string> { TypedValue = card.KeyHash });
         parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = card.CreatedAt });
-        parameters.Add(new NpgsqlParameter { Value = card.EditedAt is { } edited ? edited : DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        parameters.Add(Timestamp(card.EditedAt));
         parameters.Add(Text(card.RequestId));
         parameters.Add(Text(card.RequestFingerprint));
     }
+
+    private static NpgsqlParameter Timestamp(DateTimeOffset? value) => new() { Value = value is { } at ? at : DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz };
 
     private static NpgsqlParameter Text(string? value) => new() { Value = (object?)value ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text };
 }
