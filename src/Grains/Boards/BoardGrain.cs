@@ -631,8 +631,21 @@ public sealed partial class BoardGrain(
     {
         // Waking the delivery's dispatch is a grain call, not database work: it does not queue behind the due boards.
         var onlyWakesDispatch = State.Status != BoardStatus.Scheduled && State.Outbox.Count == 0;
-        using var turn = onlyWakesDispatch ? null : await dueWork.EnterAsync(State.DeliverAt ?? time.GetUtcNow(), cancellationToken);
-        await this.AsReference<IBoardDueStep>().RunDueStepAsync();
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, this.Ending());
+        try
+        {
+            using var turn = onlyWakesDispatch ? null : await dueWork.EnterAsync(State.DeliverAt ?? time.GetUtcNow(), stop.Token);
+
+            // If this activation starts deactivating meanwhile (a failed step's reset, a directory registration lost with a
+            // dead silo), the call cannot run before the deactivation has ended, which waits for this timer: stop waiting
+            // then; the reminder runs the step on the next activation. Waiting for the call's timeout instead stalled the
+            // gate and made deliveries 30 s late when a silo died (P5).
+            await this.AsReference<IBoardDueStep>().RunDueStepAsync().WaitAsync(stop.Token);
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            // The activation is ending (or the timer was dropped): the deliver reminder still owns the step.
+        }
     }
 
     // On failure the deliver reminder stays registered until the hand-off succeeded: its next tick retries from storage.

@@ -51,6 +51,7 @@ public static class KudosSiloExtensions
         services.AddSingleton<IValidateOptions<SmtpOptions>>(sp => sp.GetRequiredService<SiloOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<DueWorkGate>();
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, ActivationEnding.Observer>();
         // Database errors raised while a grain activates must reach the API intact (it answers 503), not as a codec error.
         services.Configure<Orleans.Serialization.ExceptionSerializationOptions>(o => o.SupportedNamespacePrefixes.Add("Npgsql"));
         services.AddHttpClient<IAlertSender, HttpAlertSender>();
