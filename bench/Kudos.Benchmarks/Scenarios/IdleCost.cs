@@ -14,6 +14,7 @@ internal sealed class IdleCost : IScenario
     {
         var sizes = bench.Sizes;
         var idle = bench.Options.P3Idle ?? sizes.P3Idle;
+        var counts = bench.Options.P3Boards ?? sizes.P3Boards;
         var settle = bench.Options.Smoke ? TimeSpan.FromSeconds(1) : TimeSpan.FromSeconds(10);
         await using var stack = await bench.StartStackAsync("bench-p3", 1, ct);
         var pid = SiloProcess.FindPid(stack, 0) ?? throw new InvalidOperationException("the silo's process was not found in /proc");
@@ -21,7 +22,7 @@ internal sealed class IdleCost : IScenario
         var steps = new List<Step>();
         var existing = 0;
         // N = 0 first (a shorter idle): the silo's own background cost, the baseline for memory per board.
-        foreach (var n in sizes.P3Boards.Prepend(0))
+        foreach (var n in counts.Prepend(0))
         {
             CreateResult? created = null;
             if (n > existing)
@@ -61,7 +62,7 @@ internal sealed class IdleCost : IScenario
             $"{PerMinute(s, x => x.TuplesRead)} tuples read/min, RSS {s.Rss / 1048576.0:0} MB"));
         var result = new ScenarioResult(
             "P3",
-            $"{string.Join(" / ", sizes.P3Boards.Select(n => n.ToString("N0", CultureInfo.InvariantCulture)))} boards scheduled 30 days ahead, idle {idle.TotalMinutes:0.#} min each",
+            $"{string.Join(" / ", counts.Select(n => n.ToString("N0", CultureInfo.InvariantCulture)))} boards scheduled 30 days ahead, idle {idle.TotalMinutes:0.#} min each",
             bench.SettingsText,
             $"{rows}; memory ≈ {perBoard / 1024:0.0} KB per scheduled board (slope {slope / 1024:0.0} KB)",
             Target,
@@ -96,10 +97,16 @@ internal sealed class IdleCost : IScenario
             result.Details.Add("- pg_stat_statements is not loaded in this cluster (KUDOS_TEST_POSTGRES given without it): statements not counted.");
         }
 
-        var activations = largest.Metrics.Get("orleans_catalog_activation_count");
-        if (activations > 0)
+        result.Details.Add("");
+        result.Details.Add("What the silo holds at the end of each window (its /metrics: Orleans' activation gauge by grain type, the runtime's GC sizes after the last collection):");
+        result.Details.Add("");
+        result.Details.Add("| N | activations | by type | GC heap | GC committed | gen2 collections |");
+        result.Details.Add("|---|---|---|---|---|---|");
+        foreach (var s in steps)
         {
-            result.Details.Add($"- Grain activations in the silo at the end (`orleans_catalog_activation_count`): {activations:N0} — board grains stay activated until Orleans' idle collection (15 min by default), so memory per board includes the activation.");
+            result.Details.Add($"| {s.N:N0} | {s.Metrics.GetPrefixed("orleans_catalog_activations"):N0} | {s.Metrics.ByLabel(s.Metrics.NameWithPrefix("orleans_catalog_activations"), "type")} | " +
+                $"{s.Metrics.GetPrefixed("dotnet_gc_last_collection_heap_size") / 1048576.0:0} MB | {s.Metrics.GetPrefixed("dotnet_gc_last_collection_memory_committed_size") / 1048576.0:0} MB | " +
+                $"{s.Metrics.Series("dotnet_gc_collections", "gc_heap_generation", "gen2"):N0} |");
         }
 
         return result;

@@ -45,6 +45,20 @@ internal sealed class SiloMetrics(IReadOnlyDictionary<string, double> values, IR
 
     public double Get(string name) => values.GetValueOrDefault(name);
 
+    /// <summary>The full name of the first metric whose name starts with <paramref name="prefix"/> (exporters add unit suffixes).</summary>
+    public string NameWithPrefix(string prefix) =>
+        values.Keys.Where(k => k.StartsWith(prefix, StringComparison.Ordinal)).Order(StringComparer.Ordinal).FirstOrDefault() ?? prefix;
+
+    /// <summary><see cref="Get"/> of <see cref="NameWithPrefix"/>: all its series summed.</summary>
+    public double GetPrefixed(string prefix) => Get(NameWithPrefix(prefix));
+
+    /// <summary>The sum of a metric's series (by name prefix) whose label has the given value.</summary>
+    public double Series(string prefix, string label, string value)
+    {
+        var name = NameWithPrefix(prefix);
+        return series.Where(kv => kv.Key.StartsWith(name + "{", StringComparison.Ordinal) && LabelValue(kv.Key, label) == value).Sum(kv => kv.Value);
+    }
+
     /// <summary>"board 12, emaildispatch 3" for a counter's series, by the value of one label.</summary>
     public string ByLabel(string name, string label)
     {

@@ -20,6 +20,9 @@ public static class TelemetryExtensions
     /// <summary>The product's meter and activity source (<c>KudosMetrics</c> in the grains).</summary>
     public const string KudosSource = "Kudos";
 
+    /// <summary>.NET's own meter: GC heap and committed sizes, collections, thread pool, working set.</summary>
+    public const string RuntimeMeter = "System.Runtime";
+
     /// <summary>Orleans' activity sources: application grain calls and runtime (system) calls.</summary>
     public static readonly string[] OrleansActivitySources = ["Microsoft.Orleans.Application", "Microsoft.Orleans.Runtime"];
 
@@ -57,7 +60,7 @@ public static class TelemetryExtensions
             .ConfigureResource(resource => resource.AddService(options.ServiceName))
             .WithMetrics(metrics =>
             {
-                metrics.AddMeter(OrleansMeter, KudosSource)
+                metrics.AddMeter(OrleansMeter, KudosSource, RuntimeMeter)
                     .AddAspNetCoreInstrumentation()
                     .AddHttpClientInstrumentation()
                     .AddPrometheusExporter();
