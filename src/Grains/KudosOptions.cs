@@ -38,4 +38,12 @@ public sealed class KudosOptions
     /// minutes). More than one minute, Orleans' collection quantum.
     /// </summary>
     public TimeSpan IdleCollectionAge { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>
+    /// After this many activations were deactivated (idle collection after a burst), the silo runs one full, compacting
+    /// garbage collection that returns the freed memory to the operating system; checked once a minute. An idle silo
+    /// allocates too little to collect on its own, so without it the memory of collected boards stays with the process.
+    /// 0 turns it off.
+    /// </summary>
+    public int MemoryTrimAfterDeactivations { get; set; } = 1000;
 }

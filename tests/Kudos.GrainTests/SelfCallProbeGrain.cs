@@ -19,7 +19,7 @@ public interface ISelfCallProbeGrain : IGrainWithGuidKey
     Task StepAsync();
 }
 
-public sealed class SelfCallProbeGrain : Grain, ISelfCallProbeGrain
+public sealed class SelfCallProbeGrain : Grain, ISelfCallProbeGrain, ActivationEnding.IDeactivationAware
 {
     /// <summary>Completed when the timer waits, by grain id.</summary>
     public static ConcurrentDictionary<Guid, TaskCompletionSource> Waiting { get; } = new();

@@ -24,7 +24,7 @@ public sealed partial class BoardGrain(
     IOptions<KudosOptions> options,
     IOptions<EmailOptions> emailOptions,
     IOptions<OwnerOptions> ownerOptions,
-    ILogger<BoardGrain> logger) : Grain, IBoardGrain, IBoardDueStep, IRemindable
+    ILogger<BoardGrain> logger) : Grain, IBoardGrain, IBoardDueStep, IRemindable, ActivationEnding.IDeactivationAware
 {
     private const string DeliverReminder = "deliver";
     private const string RemindInviteesReminder = "remind-invitees";

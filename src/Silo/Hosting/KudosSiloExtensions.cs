@@ -52,6 +52,8 @@ public static class KudosSiloExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<DueWorkGate>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, ActivationEnding.Observer>();
+        services.AddSingleton<MemoryTrim>();
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<MemoryTrim>());
         // Database errors raised while a grain activates must reach the API intact (it answers 503), not as a codec error.
         services.Configure<Orleans.Serialization.ExceptionSerializationOptions>(o => o.SupportedNamespacePrefixes.Add("Npgsql"));
         services.AddHttpClient<IAlertSender, HttpAlertSender>();

@@ -40,7 +40,8 @@ internal sealed class SiloOptionsValidator :
         options.DueWorkConcurrency is < 1 or > 1000 ? "Kudos:DueWorkConcurrency must be between 1 and 1000." : null,
         options.DeliveryOutcomeBackstop < TimeSpan.FromSeconds(1) || options.DeliveryOutcomeBackstop > TimeSpan.FromHours(1)
             ? "Kudos:DeliveryOutcomeBackstop must be between 00:00:01 and 01:00:00." : null,
-        options.IdleCollectionAge <= TimeSpan.FromMinutes(1) || options.IdleCollectionAge > TimeSpan.FromDays(1) ? "Kudos:IdleCollectionAge must be more than 00:01:00 and at most 1.00:00:00." : null);
+        options.IdleCollectionAge <= TimeSpan.FromMinutes(1) || options.IdleCollectionAge > TimeSpan.FromDays(1) ? "Kudos:IdleCollectionAge must be more than 00:01:00 and at most 1.00:00:00." : null,
+        options.MemoryTrimAfterDeactivations < 0 ? "Kudos:MemoryTrimAfterDeactivations must not be negative (0 turns the trim off)." : null);
 
     public ValidateOptionsResult Validate(string? name, OwnerOptions options) => Collect(
         options.ConfirmationLifetime < TimeSpan.FromMinutes(5) || options.ConfirmationLifetime > TimeSpan.FromDays(90)

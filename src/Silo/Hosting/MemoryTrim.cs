@@ -1,0 +1,94 @@
+using System.Runtime;
+using Kudos.Grains;
+using Microsoft.Extensions.Options;
+using Orleans.Runtime.Diagnostics;
+
+namespace Kudos.Silo.Hosting;
+
+/// <summary>
+/// Returns the memory of collected activations to the operating system. After a burst (thousands of boards created or
+/// delivered) the activations are deactivated by idle collection, but an idle silo allocates too little to trigger a
+/// full collection, so the garbage they left stays in the heap and in the process's resident memory indefinitely. Once a
+/// minute this counts the deactivations since the last trim; from <see cref="KudosOptions.MemoryTrimAfterDeactivations"/>
+/// on it runs one blocking, compacting collection in aggressive mode (which also decommits the freed space). A silo under
+/// steady load collects on its own and is rarely trimmed: the count only grows with deactivations.
+/// </summary>
+public sealed partial class MemoryTrim(IOptions<KudosOptions> options, TimeProvider time, ILogger<MemoryTrim> logger)
+    : ILifecycleParticipant<ISiloLifecycle>, IObserver<GrainLifecycleEvents.LifecycleEvent>
+{
+    /// <summary>How often the count is checked.</summary>
+    public static readonly TimeSpan CheckPeriod = TimeSpan.FromMinutes(1);
+
+    private IDisposable? _subscription;
+    private ITimer? _timer;
+    private long _deactivated;
+
+    /// <summary>Runs the collection; replaceable in tests.</summary>
+    public Action Collect { get; init; } = static () =>
+    {
+        GCSettings.LargeObjectHeapCompactionMode = GCLargeObjectHeapCompactionMode.CompactOnce;
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+    };
+
+    /// <summary>Deactivations counted since the last trim.</summary>
+    public long Pending => Interlocked.Read(ref _deactivated);
+
+    public void Participate(ISiloLifecycle lifecycle) => lifecycle.Subscribe(
+        nameof(MemoryTrim),
+        ServiceLifecycleStage.Active,
+        _ =>
+        {
+            if (options.Value.MemoryTrimAfterDeactivations > 0)
+            {
+                _subscription = GrainLifecycleEvents.AllEvents.Subscribe(this);
+                _timer = time.CreateTimer(_ => TrimIfDue(), null, CheckPeriod, CheckPeriod);
+            }
+
+            return Task.CompletedTask;
+        },
+        async _ =>
+        {
+            _subscription?.Dispose();
+            if (_timer is not null)
+            {
+                await _timer.DisposeAsync();
+            }
+        });
+
+    /// <summary>Trims when enough activations were deactivated since the last trim; true if it did.</summary>
+    public bool TrimIfDue()
+    {
+        var threshold = options.Value.MemoryTrimAfterDeactivations;
+        var deactivated = Interlocked.Read(ref _deactivated);
+        if (threshold <= 0 || deactivated < threshold)
+        {
+            return false;
+        }
+
+        Interlocked.Add(ref _deactivated, -deactivated);
+        var before = GC.GetTotalMemory(forceFullCollection: false);
+        var started = time.GetTimestamp();
+        Collect();
+        LogTrimmed(deactivated, before / 1048576.0, GC.GetTotalMemory(forceFullCollection: false) / 1048576.0, time.GetElapsedTime(started).TotalMilliseconds);
+        return true;
+    }
+
+    public void OnNext(GrainLifecycleEvents.LifecycleEvent value)
+    {
+        if (value is GrainLifecycleEvents.Deactivated)
+        {
+            Interlocked.Increment(ref _deactivated);
+        }
+    }
+
+    public void OnCompleted()
+    {
+    }
+
+    public void OnError(Exception error)
+    {
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Memory trimmed after {Deactivated} deactivations: managed heap {BeforeMb:F0} MB → {AfterMb:F0} MB in {Milliseconds:F0} ms")]
+    private partial void LogTrimmed(long deactivated, double beforeMb, double afterMb, double milliseconds);
+}

@@ -1,0 +1,62 @@
+using Kudos.Grains;
+using Kudos.Silo.Hosting;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+using Orleans.Runtime.Diagnostics;
+using Xunit;
+
+namespace Kudos.IntegrationTests;
+
+/// <summary>The silo's memory trim: one collection once enough activations were deactivated, then counting afresh.</summary>
+public sealed class MemoryTrimTests
+{
+    [Fact]
+    public void Collects_once_the_deactivations_reach_the_threshold_then_counts_afresh()
+    {
+        var collections = 0;
+        var trim = Trim(threshold: 3, () => collections++);
+
+        Deactivate(trim, 2);
+        Assert.False(trim.TrimIfDue());
+        Assert.Equal(0, collections);
+
+        Deactivate(trim, 1);
+        Assert.True(trim.TrimIfDue());
+        Assert.Equal(1, collections);
+        Assert.Equal(0, trim.Pending);
+
+        // Nothing deactivated since: no second collection.
+        Assert.False(trim.TrimIfDue());
+        Assert.Equal(1, collections);
+    }
+
+    [Fact]
+    public void Activations_and_other_lifecycle_events_do_not_count_and_zero_turns_it_off()
+    {
+        var collections = 0;
+        var counting = Trim(threshold: 1, () => collections++);
+        counting.OnNext(new GrainLifecycleEvents.Activated(null!));
+        counting.OnNext(new GrainLifecycleEvents.Deactivating(null!, default));
+        Assert.False(counting.TrimIfDue());
+
+        var off = Trim(threshold: 0, () => collections++);
+        Deactivate(off, 10);
+        Assert.False(off.TrimIfDue());
+        Assert.Equal(0, collections);
+    }
+
+    private static MemoryTrim Trim(int threshold, Action collect) =>
+        new(Options.Create(new KudosOptions { MemoryTrimAfterDeactivations = threshold }), new FakeTimeProvider(), NullLogger<MemoryTrim>.Instance)
+        {
+            Collect = collect,
+        };
+
+    private static void Deactivate(MemoryTrim trim, int count)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            trim.OnNext(new GrainLifecycleEvents.Deactivated(null!, default));
+        }
+    }
+}
