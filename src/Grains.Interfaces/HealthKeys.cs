@@ -1,8 +1,6 @@
-using System.Globalization;
-
 namespace Kudos.Grains;
 
-/// <summary>Keys of the analytics and health grains.</summary>
+/// <summary>Keys of the health grains.</summary>
 public static class HealthKeys
 {
     /// <summary>The one cluster-wide health view (it holds a summary per partition, not the dispatches).</summary>
@@ -25,7 +23,4 @@ public static class HealthKeys
 
         return (int)(hash % Partitions);
     }
-
-    /// <summary>The analytics grain of the UTC day of <paramref name="at"/>.</summary>
-    public static string Day(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 }

@@ -59,6 +59,7 @@ public class GrainCluster : IAsyncLifetime
             silo.Services.AddSingleton<Kudos.Grains.Indexes.IIndexStore, MemoryIndexStore>();
             silo.Services.AddKudosGrainServices(configuration);
             silo.Services.AddSingleton<IProviderMessageStore, MemoryProviderMessageStore>();
+            silo.Services.AddSingleton<Kudos.Grains.Analytics.IEmailStatsStore, MemoryEmailStatsStore>();
             silo.Services.AddSingleton<SmtpEmailTransport>();
             silo.Services.AddSingleton<IEmailTransport>(sp => Transport.Wrap(sp.GetRequiredService<SmtpEmailTransport>()));
             silo.Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));

@@ -4,8 +4,7 @@ namespace Kudos.Grains.Email;
 
 /// <summary>
 /// The analytics of one UTC day (key <c>yyyy-MM-dd</c>), maintained as things happen: no query ever scans the outbox.
-/// One activation per day across the cluster keeps the counts exact; each increment carries an id, so a repeated report
-/// (a retry, a reactivation) counts once.
+/// Each increment carries an id, so a repeated report (a retry, a reactivation) counts once.
 /// </summary>
 public interface IEmailStatsGrain : IGrainWithStringKey
 {

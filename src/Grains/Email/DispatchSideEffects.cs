@@ -1,3 +1,5 @@
+using System.Data.Common;
+using Kudos.Grains.Analytics;
 using Microsoft.Extensions.Logging;
 
 namespace Kudos.Grains.Email;
@@ -6,7 +8,7 @@ namespace Kudos.Grains.Email;
 /// The calls a dispatch makes to other grains: the suppressions it reads before sending, and the effects of its
 /// decisions on the health view, the analytics counters, the suppression list and the indexes.
 /// </summary>
-internal sealed partial class DispatchSideEffects(IGrainFactory grains, IProviderMessageStore providerMessages, TimeProvider time, ILogger logger)
+internal sealed partial class DispatchSideEffects(IGrainFactory grains, IProviderMessageStore providerMessages, IEmailStatsStore stats, TimeProvider time, ILogger logger)
 {
     /// <summary>The active suppressions of <paramref name="recipients"/>, keyed by normalized address.</summary>
     public async Task<IReadOnlyDictionary<string, SuppressionView>> SuppressionsAsync(IEnumerable<Mailbox> recipients)
@@ -55,9 +57,9 @@ internal sealed partial class DispatchSideEffects(IGrainFactory grains, IProvide
     {
         try
         {
-            await grains.GetGrain<IEmailStatsGrain>(HealthKeys.Day(count.At)).IncrementAsync(message.EmailType, message.TenantId, count.Counter, count.DedupeId);
+            await stats.IncrementAsync(DateOnly.FromDateTime(count.At.UtcDateTime), message.EmailType, message.TenantId, count.Counter, count.DedupeId);
         }
-        catch (Exception ex) when (ex is TimeoutException or OrleansException)
+        catch (Exception ex) when (ex is TimeoutException or DbException)
         {
             // The dispatch's own state is the record; analytics catch up when the count is reported again (idempotent).
             LogCountFailed(ex, dispatchId, count.Counter);

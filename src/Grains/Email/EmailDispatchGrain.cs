@@ -20,6 +20,7 @@ public sealed partial class EmailDispatchGrain(
     IOptions<KudosOptions> kudosOptions,
     IGrainFactory grainFactory,
     IProviderMessageStore providerMessages,
+    Analytics.IEmailStatsStore stats,
     ILogger<EmailDispatchGrain> logger) : Grain, IEmailDispatchGrain, IRemindable
 {
     private const string SendReminder = "send";
@@ -27,7 +28,7 @@ public sealed partial class EmailDispatchGrain(
     private static readonly IReadOnlyDictionary<string, SuppressionView> NoSuppressions = new Dictionary<string, SuppressionView>();
 
     private readonly SemaphoreSlim _gate = new(1, 1);
-    private readonly DispatchSideEffects _sideEffects = new(grainFactory, providerMessages, time, logger);
+    private readonly DispatchSideEffects _sideEffects = new(grainFactory, providerMessages, stats, time, logger);
     private DueTimer? _attempts;
     private bool _sending;
 

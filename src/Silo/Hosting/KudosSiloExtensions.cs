@@ -92,6 +92,7 @@ public static class KudosSiloExtensions
         silo.Services.TryAddSingleton(services => KudosDataSource.Create(WithReminderWindow(connectionString, services.GetRequiredService<IOptions<ReminderOptions>>().Value)));
         silo.Services.TryAddSingleton<ICardStore, PostgresCardStore>();
         silo.Services.TryAddSingleton<IProviderMessageStore, PostgresProviderMessageStore>();
+        silo.Services.TryAddSingleton<Kudos.Grains.Analytics.IEmailStatsStore, PostgresEmailStatsStore>();
         silo.Services.TryAddSingleton<IIndexStore, PostgresIndexStore>();
         silo.AddIncomingGrainCallFilter<StorageFailureFilter>();
         silo.UseSystemTextJsonGrainStorageSerializer();
