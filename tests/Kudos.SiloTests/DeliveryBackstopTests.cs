@@ -19,6 +19,37 @@ public sealed class DeliveryBackstopTests(InProcessSilo silo) : IClassFixture<In
     public async Task A_delivery_whose_first_attempt_was_lost_is_sent_once_the_board_wakes_its_dispatch_and_the_owner_is_told()
     {
         var ct = TestContext.Current.CancellationToken;
+        var lost = await WriteCrashedDeliveryAsync(DispatchStatus.Pending);
+
+        // Anything that wakes the board (here the owner looking at it) starts the backstop.
+        Assert.Equal(BoardStatus.Delivered, (await lost.Board.GetOwnerViewAsync(lost.OwnerKey)).Status);
+
+        Assert.Single(await silo.Smtp.WaitForMessagesAsync(1, TimeSpan.FromSeconds(60), lost.Recipient, ct));
+        var notice = Assert.Single(await silo.Smtp.WaitForMessagesAsync(1, TimeSpan.FromSeconds(60), lost.Owner, ct));
+        Assert.Contains("was delivered", notice.Subject, StringComparison.Ordinal);
+        var view = await lost.Board.GetOwnerViewAsync(lost.OwnerKey);
+        Assert.Equal((DispatchStatus.Sent, 1), (view.Delivery!.Status, view.Delivery.Attempts));
+    }
+
+    [Fact(Timeout = 120_000)]
+    public async Task A_sent_delivery_whose_report_never_reached_the_board_still_gets_the_owner_told()
+    {
+        var ct = TestContext.Current.CancellationToken;
+
+        // The dispatch sent the email and counts its report as made (it will not repeat it); the board never recorded it.
+        var lost = await WriteCrashedDeliveryAsync(DispatchStatus.Sent);
+
+        Assert.Equal(BoardStatus.Delivered, (await lost.Board.GetOwnerViewAsync(lost.OwnerKey)).Status);
+
+        var notice = Assert.Single(await silo.Smtp.WaitForMessagesAsync(1, TimeSpan.FromSeconds(60), lost.Owner, ct));
+        Assert.Contains("was delivered", notice.Subject, StringComparison.Ordinal);
+        // Sent before the crash: not sent again.
+        Assert.DoesNotContain(await silo.Smtp.GetMessagesAsync(ct), m => m.RcptTos.Contains(lost.Recipient));
+    }
+
+    /// <summary>Writes a board delivered five minutes ago and its delivery's dispatch, as a crash left them.</summary>
+    private async Task<CrashedDelivery> WriteCrashedDeliveryAsync(DispatchStatus dispatchStatus)
+    {
         var id = Guid.NewGuid();
         var (recipient, owner) = ($"ada-{Guid.NewGuid():N}@example.test", $"grace-{Guid.NewGuid():N}@example.test");
         var ownerKey = CapabilityKeys.New();
@@ -41,27 +72,26 @@ public sealed class DeliveryBackstopTests(InProcessSilo silo) : IClassFixture<In
         var url = DeliveryEmail.RecipientUrl(new Uri("http://127.0.0.1:5080"), id, "k");
         state.Delivery = new DeliveryState { DispatchId = DeliveryEmail.DispatchId(id), RecipientUrl = url, HandedOff = true, HandedOffAt = handedOff };
         var email = DeliveryEmail.Compose(id, state, [], url);
+        var sent = dispatchStatus == DispatchStatus.Sent;
         var dispatch = new DispatchState
         {
-            Status = DispatchStatus.Pending,
+            Status = dispatchStatus,
             Message = email,
             MessageId = MessageIds.For(state.Delivery.DispatchId, "kudos@example.test"),
             EnqueuedAt = handedOff,
-            NextAttemptAt = handedOff,
+            NextAttemptAt = sent ? null : handedOff,
+            Attempts = sent ? 1 : 0,
+            SentAt = sent ? handedOff : null,
+            FinishedAt = sent ? handedOff : null,
+            ReportedStatus = sent ? DispatchStatus.Sent : DispatchStatus.None,
         };
 
         var board = silo.Grains.GetGrain<IBoardGrain>(id);
         var storage = silo.Services.GetRequiredKeyedService<IGrainStorage>(StorageNames.Kudos);
         await storage.WriteStateAsync("board", board.GetGrainId(), new GrainState<BoardState>(state));
         await storage.WriteStateAsync("dispatch", silo.Grains.GetGrain<IEmailDispatchGrain>(state.Delivery.DispatchId).GetGrainId(), new GrainState<DispatchState>(dispatch));
-
-        // Anything that wakes the board (here the owner looking at it) starts the backstop.
-        Assert.Equal(BoardStatus.Delivered, (await board.GetOwnerViewAsync(ownerKey)).Status);
-
-        Assert.Single(await silo.Smtp.WaitForMessagesAsync(1, TimeSpan.FromSeconds(60), recipient, ct));
-        var notice = Assert.Single(await silo.Smtp.WaitForMessagesAsync(1, TimeSpan.FromSeconds(60), owner, ct));
-        Assert.Contains("was delivered", notice.Subject, StringComparison.Ordinal);
-        var view = await board.GetOwnerViewAsync(ownerKey);
-        Assert.Equal((DispatchStatus.Sent, 1), (view.Delivery!.Status, view.Delivery.Attempts));
+        return new CrashedDelivery(board, ownerKey, recipient, owner);
     }
+
+    private sealed record CrashedDelivery(IBoardGrain Board, string OwnerKey, string Recipient, string Owner);
 }

@@ -50,4 +50,13 @@ public sealed class IdleCostWiringTests(InProcessSilo silo) : IClassFixture<InPr
             Assert.Equal(TimeSpan.FromMinutes(2), collection.ClassSpecificCollectionAge[grain.FullName!]);
         }
     }
+
+    [Fact(Timeout = 60_000)]
+    public void The_grain_location_cache_is_bounded_well_below_orleans_default_and_the_memory_trim_is_on()
+    {
+        var directory = silo.Services.GetRequiredService<IOptions<GrainDirectoryOptions>>().Value;
+        Assert.Equal(Kudos.Silo.Hosting.KudosSiloExtensions.DefaultDirectoryCacheSize, directory.CacheSize);
+        Assert.True(directory.CacheSize < new GrainDirectoryOptions().CacheSize / 10, $"cache {directory.CacheSize}");
+        Assert.True(silo.Services.GetRequiredService<IOptions<KudosOptions>>().Value.MemoryTrimAfterDeactivations > 0);
+    }
 }

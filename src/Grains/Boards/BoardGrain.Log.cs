@@ -32,6 +32,6 @@ public sealed partial class BoardGrain
     [LoggerMessage(Level = LogLevel.Information, Message = "Board {BoardId} due at {DeliverAt} waits for its owner to confirm their address")]
     private partial void LogAwaitingOwner(Guid boardId, DateTimeOffset? deliverAt);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Board {BoardId}: no outcome yet from {DispatchId} ({Status}); woke it")]
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Board {BoardId}: no outcome yet from {DispatchId} ({Status}); woke it")]
     private partial void LogOutcomeAwaited(Guid boardId, string dispatchId, DispatchStatus status);
 }

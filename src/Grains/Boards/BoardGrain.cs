@@ -51,13 +51,23 @@ public sealed partial class BoardGrain(
         () => State.Status == BoardStatus.Scheduled ? State.DeliverAt
             : State.Delivery is not { } delivery ? null
             : State.Outbox.Count > 0 ? time.GetUtcNow()
-            : delivery.OutcomeAt is null ? Later(delivery.HandedOffAt, _outcomeCheckedAt) + options.Value.DeliveryOutcomeBackstop
+            : delivery.OutcomeAt is null ? Later(delivery.HandedOffAt, _outcomeCheckedAt) + OutcomeCheckInterval
             : null,
         DueStepAsync,
         interleave: true);
 
     /// <summary>When this activation last woke the delivery's dispatch without getting an outcome.</summary>
     private DateTimeOffset? _outcomeCheckedAt;
+
+    /// <summary>How many times this activation found the delivery's dispatch still at work.</summary>
+    private int _outcomeChecks;
+
+    /// <summary>
+    /// The backstop's wait before it wakes the dispatch, doubling after each check that found it still at work (at most 64
+    /// times the first): a dispatch that answers is alive and keeps its own schedule, so a long queue at the SMTP server
+    /// costs a few checks, not one per reminder tick.
+    /// </summary>
+    private TimeSpan OutcomeCheckInterval => options.Value.DeliveryOutcomeBackstop * (1 << Math.Min(_outcomeChecks, 6));
 
     /// <summary>One period after the oldest other email waiting in the outbox: the retry of a hand-off that failed or was cut short.</summary>
     private DueTimer Outbox => _outbox ??= new DueTimer(
@@ -707,7 +717,7 @@ public sealed partial class BoardGrain(
     private async Task CheckOutcomeAsync()
     {
         var now = time.GetUtcNow();
-        if (Later(State.Delivery!.HandedOffAt, _outcomeCheckedAt) + options.Value.DeliveryOutcomeBackstop > now)
+        if (Later(State.Delivery!.HandedOffAt, _outcomeCheckedAt) + OutcomeCheckInterval > now)
         {
             return;
         }
@@ -716,7 +726,17 @@ public sealed partial class BoardGrain(
         if (view.Status is DispatchStatus.Pending or DispatchStatus.Sending)
         {
             _outcomeCheckedAt = now;
+            _outcomeChecks++;
             LogOutcomeAwaited(Id, State.Delivery.DispatchId, view.Status);
+            return;
+        }
+
+        if (view.Status is DispatchStatus.Sent or DispatchStatus.Failed or DispatchStatus.Suppressed or DispatchStatus.Held
+            or DispatchStatus.Bounced or DispatchStatus.Complained)
+        {
+            // The dispatch has an outcome the board never received (its report was lost with the board's silo, and the
+            // dispatch stayed active, so it does not repeat it): the board takes it as reported, owner's notice included.
+            await OnDeliveryOutcomeAsync(view);
             return;
         }
 
