@@ -36,20 +36,13 @@ WITH former AS (
     WHERE GrainTypeString = 'email-stats'
       AND PayloadBinary IS NOT NULL
       AND GrainIdExtensionString ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}$'
-)
-INSERT INTO kudos_email_stats (day, email_type, tenant, counter, count)
-SELECT f.day, split_part(r.key, '|', 1), substr(r.key, length(split_part(r.key, '|', 1)) + 2), c.key, c.value::bigint
-FROM former f
-CROSS JOIN LATERAL jsonb_each(COALESCE(f.payload -> 'Rows', '{}'::jsonb)) AS r(key, value)
-CROSS JOIN LATERAL jsonb_each_text(r.value) AS c(key, value)
-ON CONFLICT (day, email_type, tenant, counter) DO NOTHING;
-
-WITH former AS (
-    SELECT GrainIdExtensionString::date AS day, convert_from(PayloadBinary, 'UTF8')::jsonb AS payload
-    FROM OrleansStorage
-    WHERE GrainTypeString = 'email-stats'
-      AND PayloadBinary IS NOT NULL
-      AND GrainIdExtensionString ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}$'
+), totals AS (
+    INSERT INTO kudos_email_stats (day, email_type, tenant, counter, count)
+    SELECT f.day, split_part(r.key, '|', 1), substr(r.key, length(split_part(r.key, '|', 1)) + 2), c.key, c.value::bigint
+    FROM former f
+    CROSS JOIN LATERAL jsonb_each(COALESCE(f.payload -> 'Rows', '{}'::jsonb)) AS r(key, value)
+    CROSS JOIN LATERAL jsonb_each_text(r.value) AS c(key, value)
+    ON CONFLICT (day, email_type, tenant, counter) DO NOTHING
 )
 INSERT INTO kudos_email_count_applied (day, counter, dedupe_id)
 SELECT f.day, split_part(a.name, '|', 1), substr(a.name, length(split_part(a.name, '|', 1)) + 2)
