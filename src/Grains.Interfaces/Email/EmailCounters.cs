@@ -11,6 +11,4 @@ public static class EmailCounters
     public const string Complained = "complained";
     public const string Failed = "failed";
     public const string Suppressed = "suppressed";
-
-    public static readonly IReadOnlySet<string> All = new HashSet<string>(StringComparer.Ordinal) { Sent, Delivered, Opened, Clicked, Bounced, Complained, Failed, Suppressed };
 }

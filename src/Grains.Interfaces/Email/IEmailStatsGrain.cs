@@ -3,15 +3,11 @@ using Orleans.Concurrency;
 namespace Kudos.Grains.Email;
 
 /// <summary>
-/// The analytics of one UTC day (key <c>yyyy-MM-dd</c>), maintained as things happen: no query ever scans the outbox.
-/// Each increment carries an id, so a repeated report (a retry, a reactivation) counts once.
+/// The analytics of one UTC day (key <c>yyyy-MM-dd</c>), counted by the dispatches as things happen (each increment once
+/// per id, so a repeated report counts once): no query ever scans the outbox.
 /// </summary>
 public interface IEmailStatsGrain : IGrainWithStringKey
 {
-    /// <summary>Adds one to <paramref name="counter"/> for that type and tenant, once per <paramref name="dedupeId"/>.</summary>
-    [AlwaysInterleave]
-    Task IncrementAsync(string emailType, string? tenant, string counter, string dedupeId);
-
     /// <summary>The day's rows.</summary>
     [AlwaysInterleave]
     Task<IReadOnlyList<EmailStatsRow>> GetAsync();

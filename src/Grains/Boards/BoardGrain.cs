@@ -51,7 +51,7 @@ public sealed partial class BoardGrain(
         () => State.Status == BoardStatus.Scheduled ? State.DeliverAt
             : State.Delivery is not { } delivery ? null
             : State.Outbox.Count > 0 ? time.GetUtcNow()
-            : delivery.OutcomeAt is null ? Later(delivery.HandedOffAt, _outcomeCheckedAt) + OutcomeCheckInterval
+            : delivery.OutcomeAt is null ? NextOutcomeCheck
             : null,
         DueStepAsync,
         interleave: true);
@@ -63,11 +63,12 @@ public sealed partial class BoardGrain(
     private int _outcomeChecks;
 
     /// <summary>
-    /// The backstop's wait before it wakes the dispatch, doubling after each check that found it still at work (at most 64
-    /// times the first): a dispatch that answers is alive and keeps its own schedule, so a long queue at the SMTP server
-    /// costs a few checks, not one per reminder tick.
+    /// When the backstop next wakes the dispatch: its wait after the hand-off (or the last check), doubling after each check
+    /// that found the dispatch still at work (at most 64 times the first) — a dispatch that answers is alive and keeps its
+    /// own schedule, so a long queue at the SMTP server costs a few checks, not one per reminder tick.
     /// </summary>
-    private TimeSpan OutcomeCheckInterval => options.Value.DeliveryOutcomeBackstop * (1 << Math.Min(_outcomeChecks, 6));
+    private DateTimeOffset NextOutcomeCheck =>
+        Later(State.Delivery!.HandedOffAt, _outcomeCheckedAt) + (options.Value.DeliveryOutcomeBackstop * (1 << Math.Min(_outcomeChecks, 6)));
 
     /// <summary>One period after the oldest other email waiting in the outbox: the retry of a hand-off that failed or was cut short.</summary>
     private DueTimer Outbox => _outbox ??= new DueTimer(
@@ -717,12 +718,12 @@ public sealed partial class BoardGrain(
     private async Task CheckOutcomeAsync()
     {
         var now = time.GetUtcNow();
-        if (Later(State.Delivery!.HandedOffAt, _outcomeCheckedAt) + OutcomeCheckInterval > now)
+        if (NextOutcomeCheck > now)
         {
             return;
         }
 
-        var view = await GrainFactory.GetGrain<IEmailDispatchGrain>(State.Delivery.DispatchId).GetAsync();
+        var view = await GrainFactory.GetGrain<IEmailDispatchGrain>(State.Delivery!.DispatchId).GetAsync();
         if (view.Status is DispatchStatus.Pending or DispatchStatus.Sending)
         {
             _outcomeCheckedAt = now;

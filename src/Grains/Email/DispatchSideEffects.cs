@@ -5,8 +5,8 @@ using Microsoft.Extensions.Logging;
 namespace Kudos.Grains.Email;
 
 /// <summary>
-/// The calls a dispatch makes to other grains: the suppressions it reads before sending, and the effects of its
-/// decisions on the health view, the analytics counters, the suppression list and the indexes.
+/// What a dispatch does outside its own state: the suppressions it reads before sending, and the effects of its
+/// decisions on the health view, the analytics counters and provider ids (stores), the suppression list and the indexes.
 /// </summary>
 internal sealed partial class DispatchSideEffects(IGrainFactory grains, IProviderMessageStore providerMessages, IEmailStatsStore stats, TimeProvider time, ILogger logger)
 {

@@ -71,7 +71,7 @@ public static class TelemetryExtensions
             });
 
         // Traces only with a collector to send them to: a listener without an exporter would still make an activity of
-        // every grain call and request (measured: a large share of the silo's CPU in the P2 burst) and throw it away.
+        // every grain call and request, and throw it away.
         if (otlp)
         {
             telemetry.WithTracing(tracing => tracing
