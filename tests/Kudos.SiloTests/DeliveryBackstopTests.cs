@@ -1,3 +1,4 @@
+using System.Globalization;
 using Kudos.Grains;
 using Kudos.Grains.Boards;
 using Kudos.Grains.Email;
@@ -45,6 +46,37 @@ public sealed class DeliveryBackstopTests(InProcessSilo silo) : IClassFixture<In
         Assert.Contains("was delivered", notice.Subject, StringComparison.Ordinal);
         // Sent before the crash: not sent again.
         Assert.DoesNotContain(await silo.Smtp.GetMessagesAsync(ct), m => m.RcptTos.Contains(lost.Recipient));
+    }
+
+    [Fact(Timeout = 120_000)]
+    public async Task An_outcome_is_taken_in_one_write_and_a_repeated_report_changes_nothing()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var lost = await WriteCrashedDeliveryAsync(DispatchStatus.Sent);
+        var outcome = await silo.Grains.GetGrain<IEmailDispatchGrain>(DeliveryEmail.DispatchId(lost.Board.GetPrimaryKey())).GetAsync();
+        var before = await StoredBoardAsync(lost.Board);
+
+        // The report: the owner's notice is handed off and the outcome recorded in a single write.
+        await lost.Board.OnDeliveryOutcomeAsync(outcome);
+        var taken = await StoredBoardAsync(lost.Board);
+        Assert.Equal(int.Parse(before.ETag!, CultureInfo.InvariantCulture) + 1, int.Parse(taken.ETag!, CultureInfo.InvariantCulture));
+        var delivery = Assert.IsType<DeliveryState>(taken.State?.Delivery);
+        Assert.Equal(DispatchStatus.Sent, delivery.ReportedStatus);
+        Assert.NotNull(delivery.OutcomeAt);
+        Assert.Empty(taken.State!.Outbox);
+        Assert.Single(await silo.Smtp.WaitForMessagesAsync(1, TimeSpan.FromSeconds(60), lost.Owner, ct));
+
+        // The same report again (a dispatch activated anew before its mark was stored repeats it): no write, no notice.
+        await lost.Board.OnDeliveryOutcomeAsync(outcome);
+        Assert.Equal(taken.ETag, (await StoredBoardAsync(lost.Board)).ETag);
+        Assert.Single(await silo.Smtp.GetMessagesAsync(ct), m => m.RcptTos.Contains(lost.Owner));
+    }
+
+    private async Task<GrainState<BoardState>> StoredBoardAsync(IBoardGrain board)
+    {
+        var stored = new GrainState<BoardState>(new BoardState());
+        await silo.Services.GetRequiredKeyedService<IGrainStorage>(StorageNames.Kudos).ReadStateAsync("board", board.GetGrainId(), stored);
+        return stored;
     }
 
     /// <summary>Writes a board delivered five minutes ago and its delivery's dispatch, as a crash left them.</summary>

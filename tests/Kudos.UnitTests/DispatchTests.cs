@@ -540,7 +540,9 @@ public sealed class DispatchTests
         Dispatch.Record(SendResult.Sent("250 ok"));
         Assert.True(Dispatch.NeedsReport);
 
-        Assert.Equal([], Dispatch.MarkReported(DispatchStatus.Sent).After);
+        var marked = Dispatch.MarkReported(DispatchStatus.Sent);
+        Assert.Equal([], marked.After);
+        Assert.False(marked.Write);
         Assert.False(Dispatch.NeedsReport);
 
         Dispatch.ApplyProviderEvent(Event("wh13", ProviderEventTypes.Bounced, "Permanent"));

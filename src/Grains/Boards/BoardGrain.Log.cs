@@ -20,7 +20,7 @@ public sealed partial class BoardGrain
     [LoggerMessage(Level = LogLevel.Information, Message = "Board {BoardId} unlocked at {UnlockedAt} (due {DeliverAt})")]
     private partial void LogUnlocked(Guid boardId, DateTimeOffset? deliverAt, DateTimeOffset unlockedAt);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Board {BoardId} delivery ended {Outcome}: owner notice {DispatchId} recorded")]
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Board {BoardId} delivery ended {Outcome}: owner notice {DispatchId} recorded")]
     private partial void LogOwnerNotified(Guid boardId, DispatchStatus outcome, string dispatchId);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Board {BoardId} handed an email to {DispatchId} ({DispatchStatus})")]

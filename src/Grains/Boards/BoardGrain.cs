@@ -421,39 +421,33 @@ public sealed partial class BoardGrain(
         return [.. cards.OrderBy(c => c.CreatedAt).Select(ToView)];
     }
 
+    /// <summary>
+    /// Takes the delivery's outcome and tells the owner. The notice is handed to its dispatch before the one write that
+    /// records the outcome: until that write lands the outcome comes again (the board's reminder pulls it, a new activation
+    /// of the dispatch repeats it) and the notice's dispatch accepts its id once. A status already taken changes nothing.
+    /// </summary>
     public async Task OnDeliveryOutcomeAsync(DispatchView outcome)
     {
-        if (State.Delivery?.DispatchId != outcome.Id)
+        if (State.Delivery?.DispatchId != outcome.Id || State.Delivery.ReportedStatus == outcome.Status)
         {
             return;
         }
 
-        var changed = false;
-        if (State.Delivery.OutcomeAt is null)
-        {
-            State.Delivery.OutcomeAt = time.GetUtcNow();
-            changed = true;
-        }
-
-        if (outcome.Status == DispatchStatus.Bounced && !State.RecipientAddressInvalid)
+        State.Delivery.OutcomeAt ??= time.GetUtcNow();
+        State.Delivery.ReportedStatus = outcome.Status;
+        if (outcome.Status == DispatchStatus.Bounced)
         {
             State.RecipientAddressInvalid = true;
-            changed = true;
         }
 
         if (OwnerNoticeEmail.Compose(Id, State, await CardsAsync(), outcome) is { } notice)
         {
             var dispatchId = OwnerNoticeEmail.DispatchId(Id, outcome.Status);
-            changed |= Record(dispatchId, notice);
+            Record(dispatchId, notice);
             LogOwnerNotified(Id, outcome.Status, dispatchId);
         }
 
-        if (changed)
-        {
-            await board.WriteStateAsync();
-        }
-
-        await HandOffAsync();
+        await HandOffAsync(unwritten: true);
     }
 
     /// <summary>A tick only arms the wait's timer and returns: the work runs in a turn of its own.</summary>
@@ -568,9 +562,17 @@ public sealed partial class BoardGrain(
     /// write. First it makes sure a reminder will tick within a period (the deliver reminder for the delivery email, the
     /// <c>outbox</c> reminder for the others), so a crash part-way leaves the rest to that tick; a failure resets the
     /// grain to its stored state and propagates. Then reminders that are no longer needed go.
+    /// The delivery email's hand-off alone is not written: the write that records its outcome stores it, and until then the
+    /// deliver reminder stays, so a step from the stored state hands it off again and the dispatch answers with its status.
     /// </summary>
-    private Task HandOffAsync() => this.ResetOnFailureAsync(board, async () =>
+    /// <param name="unwritten">
+    /// The caller changed the state without writing it: the change is written here, after the hand-offs (only for a
+    /// change whose cause repeats until it is written, see <see cref="OnDeliveryOutcomeAsync"/>).
+    /// </param>
+    private Task HandOffAsync(bool unwritten = false) => this.ResetOnFailureAsync(board, async () =>
     {
+        var write = unwritten;
+        var othersWaiting = false;
         if (State.Outbox.Count > 0)
         {
             // After delivery the deliver reminder is the backstop of every email; before, the outbox reminder is, for those
@@ -580,7 +582,7 @@ public sealed partial class BoardGrain(
                 await Deliver.EnsureAsync(arm: false);
             }
 
-            var othersWaiting = OthersWaiting && State.Delivery is null;
+            othersWaiting = OthersWaiting && State.Delivery is null;
             if (othersWaiting)
             {
                 await Outbox.ScheduleAsync();
@@ -594,16 +596,25 @@ public sealed partial class BoardGrain(
                 {
                     delivery.HandedOff = true;
                     delivery.HandedOffAt = time.GetUtcNow();
+                    write |= !AwaitingOutcome;
+                }
+                else
+                {
+                    write = true;
                 }
 
                 LogHandedOff(Id, entry.DispatchId, accepted.Status);
             }
+        }
 
+        if (write)
+        {
             await board.WriteStateAsync();
-            if (othersWaiting)
-            {
-                await Outbox.CancelAsync();
-            }
+        }
+
+        if (othersWaiting)
+        {
+            await Outbox.CancelAsync();
         }
 
         if (State.Status is BoardStatus.Delivered or BoardStatus.Cancelled or BoardStatus.AwaitingOwnerConfirmation)

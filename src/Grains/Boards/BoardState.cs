@@ -122,6 +122,9 @@ public sealed class DeliveryState
 
     /// <summary>When the dispatch first reported an outcome (sent, failed, …); until then the board's reminder stays as its backstop.</summary>
     public DateTimeOffset? OutcomeAt { get; set; }
+
+    /// <summary>The last status the dispatch reported and the board took (with its owner's notice); a repeated report of it changes nothing.</summary>
+    public DispatchStatus ReportedStatus { get; set; }
 }
 
 /// <summary>An email recorded by the board and not yet accepted by its dispatch grain (which deduplicates by <see cref="DispatchId"/>).</summary>

@@ -309,11 +309,15 @@ public sealed class Dispatch(string id, DispatchState state, EmailOptions option
         return state.Events.RemoveAll(e => e.ReceivedAt < horizon) > 0;
     }
 
-    /// <summary>The board was told of <paramref name="reported"/>; if the status moved on meanwhile, that is reported too.</summary>
+    /// <summary>
+    /// The board was told of <paramref name="reported"/>; if the status moved on meanwhile, that is reported too. Not a
+    /// write of its own: the board records which status it took (a repeated report changes nothing there), so the mark is
+    /// stored with the dispatch's next change, and a new activation before that reports the current status once more.
+    /// </summary>
     public DispatchDecision MarkReported(DispatchStatus reported)
     {
         state.ReportedStatus = reported;
-        return NeedsReport ? DispatchDecision.Changed(new ReportToBoard(state.Message!.OutcomeBoardId!.Value)) : DispatchDecision.Changed();
+        return NeedsReport ? DispatchDecision.Unchanged(new ReportToBoard(state.Message!.OutcomeBoardId!.Value)) : DispatchDecision.Nothing;
     }
 
     public DispatchView View() => new(

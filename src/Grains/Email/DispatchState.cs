@@ -31,7 +31,10 @@ public sealed class DispatchState
     /// <summary>An operator released this Held message: the allowed-recipients list no longer applies to it.</summary>
     public bool Released { get; set; }
 
-    /// <summary>The last status reported to the board named by the message (so each outcome is reported once).</summary>
+    /// <summary>
+    /// The last status reported to the board named by the message, as of the last write (the mark itself is not written:
+    /// the board ignores a status it already took, so a report repeated after a new activation is harmless).
+    /// </summary>
     public DispatchStatus ReportedStatus { get; set; }
 
     public List<AttemptRecord> History { get; set; } = [];

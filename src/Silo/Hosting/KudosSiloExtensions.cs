@@ -38,7 +38,7 @@ public static class KudosSiloExtensions
     ];
 
     /// <summary>The grain location cache's bound unless <c>Orleans:GrainDirectory:CacheSize</c> says otherwise.</summary>
-    public const int DefaultDirectoryCacheSize = 50_000;
+    public const int DefaultDirectoryCacheSize = 10_000;
 
     /// <summary>Options (validated at start-up), the SMTP transport and the clock the grains use.</summary>
     public static IServiceCollection AddKudosGrainServices(this IServiceCollection services, IConfiguration configuration)
@@ -72,7 +72,8 @@ public static class KudosSiloExtensions
 
         // Orleans caches grain locations (up to 1,000,000 by default) and reports the cache's size by enumerating it on each
         // metrics collection — every second, by the dashboard: at tens of thousands of boards that took 7 % of the silo's CPU
-        // in the P2 burst, and the entries of boards long deactivated stayed in memory. Bounded here (Orleans:GrainDirectory:CacheSize).
+        // in the P2 burst (still 5 % bounded at 50,000), and the entries of boards long deactivated stayed in memory. Bounded
+        // here (Orleans:GrainDirectory:CacheSize): a miss costs one directory lookup, a call to the silo owning the partition.
         services.AddOptions<GrainDirectoryOptions>()
             .Configure(directory => directory.CacheSize = DefaultDirectoryCacheSize)
             .Bind(configuration.GetSection("Orleans:GrainDirectory"));
