@@ -16,9 +16,9 @@ public sealed class KudosOptions
     public TimeSpan ReminderPeriod { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>
-    /// A delivered board keeps its <c>deliver</c> reminder until its delivery email's dispatch reports an outcome; when none
-    /// came this long after the hand-off (a silo died before the first attempt), the board wakes the dispatch, which
-    /// resumes. The first attempt itself then needs no reminder of its own.
+    /// A delivered board keeps its <c>deliver</c> reminder until its delivery email's dispatch reports an outcome and the
+    /// owner's notice is seen sent; when the dispatch it waits for has not finished this long after the hand-off (a silo
+    /// died before the first attempt), the board wakes it, and it resumes. The first attempts then need no reminder of their own.
     /// </summary>
     public TimeSpan DeliveryOutcomeBackstop { get; set; } = TimeSpan.FromSeconds(5);
 

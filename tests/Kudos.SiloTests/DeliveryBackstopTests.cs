@@ -72,6 +72,45 @@ public sealed class DeliveryBackstopTests(InProcessSilo silo) : IClassFixture<In
         Assert.Single(await silo.Smtp.GetMessagesAsync(ct), m => m.RcptTos.Contains(lost.Owner));
     }
 
+    [Fact(Timeout = 120_000)]
+    public async Task An_owner_notice_whose_first_attempt_was_lost_is_sent_when_the_boards_reminder_wakes_it()
+    {
+        var ct = TestContext.Current.CancellationToken;
+
+        // The board took the outcome and handed off the notice (one write), then the silo died before the notice's first
+        // attempt, which has no reminder of its own: the board's deliver reminder is what is left.
+        var lost = await WriteCrashedDeliveryAsync(DispatchStatus.Sent);
+        var id = lost.Board.GetPrimaryKey();
+        var stored = await StoredBoardAsync(lost.Board);
+        var board = stored.State!;
+        var outcome = await silo.Grains.GetGrain<IEmailDispatchGrain>(DeliveryEmail.DispatchId(id)).GetAsync();
+        var noticeId = OwnerNoticeEmail.DispatchId(id, DispatchStatus.Sent);
+        board.Delivery!.OutcomeAt = board.Delivery.HandedOffAt;
+        board.Delivery.ReportedStatus = DispatchStatus.Sent;
+        board.Delivery.NoticeDispatchId = noticeId;
+        var storage = silo.Services.GetRequiredKeyedService<IGrainStorage>(StorageNames.Kudos);
+        await storage.WriteStateAsync("board", lost.Board.GetGrainId(), stored);
+        var notice = OwnerNoticeEmail.Compose(id, board, [], outcome)!;
+        Assert.Equal(id, notice.BackstopBoardId);
+        await storage.WriteStateAsync("dispatch", silo.Grains.GetGrain<IEmailDispatchGrain>(noticeId).GetGrainId(), new GrainState<DispatchState>(new DispatchState
+        {
+            Status = DispatchStatus.Pending,
+            Message = notice,
+            MessageId = MessageIds.For(noticeId, "kudos@example.test"),
+            EnqueuedAt = board.Delivery.HandedOffAt,
+            NextAttemptAt = board.Delivery.HandedOffAt,
+        }));
+        silo.Reminders.OnNextCall(lost.Board.GetGrainId(), "deliver");
+
+        // An activation alone does not look at the notice: the reminder's tick does.
+        Assert.Equal(BoardStatus.Delivered, (await lost.Board.GetOwnerViewAsync(lost.OwnerKey)).Status);
+
+        var received = Assert.Single(await silo.Smtp.WaitForMessagesAsync(1, TimeSpan.FromSeconds(60), lost.Owner, ct));
+        Assert.Contains("was delivered", received.Subject, StringComparison.Ordinal);
+        var sent = await silo.Grains.GetGrain<IEmailDispatchGrain>(noticeId).GetAsync();
+        Assert.Equal((DispatchStatus.Sent, 1), (sent.Status, sent.Attempts));
+    }
+
     private async Task<GrainState<BoardState>> StoredBoardAsync(IBoardGrain board)
     {
         var stored = new GrainState<BoardState>(new BoardState());

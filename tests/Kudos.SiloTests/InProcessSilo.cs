@@ -30,6 +30,9 @@ public sealed class InProcessSilo : IAsyncLifetime
 
     public IGrainFactory Grains => Services.GetRequiredService<IGrainFactory>();
 
+    /// <summary>Reminders a test arranges as a crash would have left them.</summary>
+    public ReminderArrangement Reminders => Services.GetRequiredService<ReminderArrangement>();
+
     public IServiceProvider Services => (_host ?? throw new InvalidOperationException("Not started.")).Services;
 
     /// <summary>The silo's database, for tests that look at what was stored.</summary>
@@ -61,6 +64,8 @@ public sealed class InProcessSilo : IAsyncLifetime
             silo.UseLocalhostClustering(Ports.Free(), Ports.Free(), serviceId: $"silo-tests-{Guid.NewGuid():N}", clusterId: "silo-tests");
             silo.AddKudosPersistence(connectionString);
             silo.Services.AddSingleton<IIncomingGrainCallFilter>(Faults);
+            silo.Services.AddSingleton<ReminderArrangement>();
+            silo.Services.AddSingleton<IIncomingGrainCallFilter>(sp => sp.GetRequiredService<ReminderArrangement>());
         });
         _host = builder.Build();
         await _host.StartAsync(timeout.Token);

@@ -62,6 +62,35 @@ public sealed class DispatchTests
     }
 
     [Fact]
+    public void An_owner_notice_whose_board_backstops_it_is_attempted_on_a_timer_only_and_releases_its_board_when_sent()
+    {
+        var notice = Message(type: EmailTypes.OwnerNotice) with { BackstopBoardId = Board };
+
+        var decision = Enqueue(notice);
+        Assert.Equal([new PublishHealth(), new ScheduleAttempt(Backstopped: true)], decision.After);
+
+        Begin();
+        var sent = Dispatch.Record(SendResult.Sent("250 ok")).After;
+        Assert.DoesNotContain(sent, e => e is ReportToBoard);
+        Assert.False(Dispatch.NeedsReport);
+        // The board that backstopped the attempt may drop its reminder.
+        Assert.Contains(new ReleaseBackstop(Board), sent);
+    }
+
+    [Fact]
+    public void A_backstopped_notice_that_must_retry_keeps_its_own_schedule_and_releases_its_board()
+    {
+        Enqueue(Message(type: EmailTypes.OwnerNotice) with { BackstopBoardId = Board });
+        Begin();
+
+        var retry = Dispatch.Record(new SendResult(SendOutcome.Transient, "421 4.3.0 try later", "busy", 421));
+
+        Assert.Equal(DispatchStatus.Pending, Dispatch.Status);
+        Assert.Contains(new ScheduleAttempt(), retry.After);
+        Assert.Contains(new ReleaseBackstop(Board), retry.After);
+    }
+
+    [Fact]
     public void A_scheduled_message_is_due_at_its_instant_and_a_past_one_now()
     {
         Dispatch.Enqueue(Message(scheduledFor: Start.AddHours(2)), None);
@@ -563,7 +592,8 @@ public sealed class DispatchTests
     {
         Dispatch.Enqueue(Message(), None);
         Begin();
-        Assert.DoesNotContain(Dispatch.Record(SendResult.Sent("250 ok")).After, e => e is ReportToBoard);
+        var sent = Dispatch.Record(SendResult.Sent("250 ok")).After;
+        Assert.DoesNotContain(sent, e => e is ReportToBoard or ReleaseBackstop);
         Assert.False(Dispatch.NeedsReport);
     }
 

@@ -1,3 +1,5 @@
+using Orleans.Concurrency;
+
 namespace Kudos.Grains.Boards;
 
 /// <summary>
@@ -73,4 +75,11 @@ public interface IBoardGrain : IGrainWithGuidKey
     /// "delivered" email, or an urgent notice with the reason, so a failed delivery is never silent.
     /// </summary>
     Task OnDeliveryOutcomeAsync(Email.DispatchView outcome);
+
+    /// <summary>
+    /// Told by an owner's notice's dispatch when its first attempt is over (it finished or keeps its own retry schedule):
+    /// the board's reminder, its backstop until then, can go. One-way: if lost, the reminder's next tick finds the same.
+    /// </summary>
+    [OneWay]
+    Task OnBackstopReleasedAsync(string dispatchId);
 }

@@ -37,6 +37,11 @@ public static class EmailTypes
 /// <param name="TenantId">Optional grouping for analytics.</param>
 /// <param name="OutcomeBoardId">The board told when the message is sent, fails, is suppressed or held.</param>
 /// <param name="ReputationOwner">The normalized owner address whose sender reputation a hard bounce or complaint counts against.</param>
+/// <param name="BackstopBoardId">
+/// A board whose reminder stands in for the first attempt's: it wakes the dispatch if a crash cut that attempt short, so
+/// the dispatch registers no reminder unless it must retry (set on the owner's notices; the delivery email has
+/// <paramref name="OutcomeBoardId"/>, which implies it).
+/// </param>
 [GenerateSerializer, Immutable, Alias("kudos.email-message")]
 public sealed record EmailMessage(
     IReadOnlyList<Mailbox> To,
@@ -53,7 +58,8 @@ public sealed record EmailMessage(
     int? MaxAttempts = null,
     string? TenantId = null,
     Guid? OutcomeBoardId = null,
-    string? ReputationOwner = null)
+    string? ReputationOwner = null,
+    Guid? BackstopBoardId = null)
 {
     public const int DefaultPriority = EmailPriorities.Default;
 

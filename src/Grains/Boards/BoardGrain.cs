@@ -52,23 +52,32 @@ public sealed partial class BoardGrain(
             : State.Delivery is not { } delivery ? null
             : State.Outbox.Count > 0 ? time.GetUtcNow()
             : delivery.OutcomeAt is null ? NextOutcomeCheck
+            : AwaitingNotice ? NextCheck(_noticeHandedOffAt)
             : null,
         DueStepAsync,
         interleave: true);
 
-    /// <summary>When this activation last woke the delivery's dispatch without getting an outcome.</summary>
+    /// <summary>When this activation last woke the dispatch it waits for (the delivery's, then the notice's) and found it at work.</summary>
     private DateTimeOffset? _outcomeCheckedAt;
 
-    /// <summary>How many times this activation found the delivery's dispatch still at work.</summary>
+    /// <summary>How many times in a row this activation found that dispatch still at work.</summary>
     private int _outcomeChecks;
+
+    /// <summary>When this activation handed off the owner's notice (null after a reactivation: checked at the first tick).</summary>
+    private DateTimeOffset? _noticeHandedOffAt;
+
+    /// <summary>Whether this activation saw the notice's dispatch finish (the deliver reminder is gone then).</summary>
+    private bool _noticeSettled;
+
+    private DateTimeOffset NextOutcomeCheck => NextCheck(State.Delivery!.HandedOffAt);
 
     /// <summary>
     /// When the backstop next wakes the dispatch: its wait after the hand-off (or the last check), doubling after each check
     /// that found the dispatch still at work (at most 64 times the first) — a dispatch that answers is alive and keeps its
     /// own schedule, so a long queue at the SMTP server costs a few checks, not one per reminder tick.
     /// </summary>
-    private DateTimeOffset NextOutcomeCheck =>
-        Later(State.Delivery!.HandedOffAt, _outcomeCheckedAt) + (options.Value.DeliveryOutcomeBackstop * (1 << Math.Min(_outcomeChecks, 6)));
+    private DateTimeOffset NextCheck(DateTimeOffset? handedOffAt) =>
+        Later(handedOffAt, _outcomeCheckedAt) + (options.Value.DeliveryOutcomeBackstop * (1 << Math.Min(_outcomeChecks, 6)));
 
     /// <summary>One period after the oldest other email waiting in the outbox: the retry of a hand-off that failed or was cut short.</summary>
     private DueTimer Outbox => _outbox ??= new DueTimer(
@@ -99,6 +108,12 @@ public sealed partial class BoardGrain(
 
     /// <summary>Delivered, and the delivery's dispatch has not reported an outcome yet.</summary>
     private bool AwaitingOutcome => State.Delivery is { OutcomeAt: null };
+
+    /// <summary>
+    /// The owner's notice was handed off and this activation has not seen its dispatch finish. Only a tick of the deliver
+    /// reminder acts on it (an activation does not): if the reminder is gone, the notice was seen sent before.
+    /// </summary>
+    private bool AwaitingNotice => State.Delivery is { OutcomeAt: not null, NoticeDispatchId: not null } && !_noticeSettled;
 
     private BoardState State => board.State;
 
@@ -444,10 +459,24 @@ public sealed partial class BoardGrain(
         {
             var dispatchId = OwnerNoticeEmail.DispatchId(Id, outcome.Status);
             Record(dispatchId, notice);
+            State.Delivery.NoticeDispatchId = dispatchId;
+            (_noticeHandedOffAt, _noticeSettled, _outcomeCheckedAt, _outcomeChecks) = (time.GetUtcNow(), false, null, 0);
             LogOwnerNotified(Id, outcome.Status, dispatchId);
         }
 
         await HandOffAsync(unwritten: true);
+    }
+
+    public async Task OnBackstopReleasedAsync(string dispatchId)
+    {
+        if (AwaitingNotice && State.Delivery!.NoticeDispatchId == dispatchId)
+        {
+            _noticeSettled = true;
+            if (!AwaitingOutcome)
+            {
+                await Deliver.CancelAsync();
+            }
+        }
     }
 
     /// <summary>A tick only arms the wait's timer and returns: the work runs in a turn of its own.</summary>
@@ -619,7 +648,7 @@ public sealed partial class BoardGrain(
 
         if (State.Status is BoardStatus.Delivered or BoardStatus.Cancelled or BoardStatus.AwaitingOwnerConfirmation)
         {
-            if (!AwaitingOutcome)
+            if (!AwaitingOutcome && !AwaitingNotice)
             {
                 await Deliver.CancelAsync();
             }
@@ -679,6 +708,10 @@ public sealed partial class BoardGrain(
         if (AwaitingOutcome && State.Outbox.Count == 0)
         {
             await CheckOutcomeAsync();
+        }
+        else if (AwaitingNotice && State.Outbox.Count == 0)
+        {
+            await CheckNoticeAsync();
         }
 
         if (State.Status == BoardStatus.Scheduled && !BoardRules.IsDue(State, time.GetUtcNow()))
@@ -754,6 +787,32 @@ public sealed partial class BoardGrain(
 
         State.Delivery.OutcomeAt = now;
         await board.WriteStateAsync();
+        await Deliver.CancelAsync();
+    }
+
+    /// <summary>
+    /// The backstop of the owner's notice's first attempt (which registers no reminder): like the delivery's, the board wakes
+    /// the notice's dispatch until it has finished, then drops the deliver reminder. A dispatch removed by retention (status
+    /// None) has finished long ago.
+    /// </summary>
+    private async Task CheckNoticeAsync()
+    {
+        var now = time.GetUtcNow();
+        if (NextCheck(_noticeHandedOffAt) > now)
+        {
+            return;
+        }
+
+        var view = await GrainFactory.GetGrain<IEmailDispatchGrain>(State.Delivery!.NoticeDispatchId!).GetAsync();
+        if (view.Status is DispatchStatus.Pending or DispatchStatus.Sending)
+        {
+            _outcomeCheckedAt = now;
+            _outcomeChecks++;
+            LogOutcomeAwaited(Id, view.Id, view.Status);
+            return;
+        }
+
+        _noticeSettled = true;
         await Deliver.CancelAsync();
     }
 

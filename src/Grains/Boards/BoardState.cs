@@ -125,6 +125,12 @@ public sealed class DeliveryState
 
     /// <summary>The last status the dispatch reported and the board took (with its owner's notice); a repeated report of it changes nothing.</summary>
     public DispatchStatus ReportedStatus { get; set; }
+
+    /// <summary>
+    /// The owner's last notice, handed off with the outcome's write. Its first attempt has no reminder of its own: the
+    /// deliver reminder stays until the board has seen the notice's dispatch finish (see BoardGrain.CheckNoticeAsync).
+    /// </summary>
+    public string? NoticeDispatchId { get; set; }
 }
 
 /// <summary>An email recorded by the board and not yet accepted by its dispatch grain (which deduplicates by <see cref="DispatchId"/>).</summary>

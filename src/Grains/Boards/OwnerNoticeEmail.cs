@@ -23,7 +23,7 @@ public static class OwnerNoticeEmail
                 {board.RecipientName} has received the board "{board.Title}" with {cards.Count} card(s) ({outcome.SentAt:u}).
                 """;
             var html = $"<p>Hi {E(board.OwnerName)},</p><p>{E(board.RecipientName)} has received the board <strong>{E(board.Title)}</strong> with {cards.Count} card(s) ({E(outcome.SentAt?.ToString("u"))}).</p>";
-            return new EmailMessage([owner], subject, html, text, EmailTypes.OwnerNotice, boardId.ToString("N"));
+            return new EmailMessage([owner], subject, html, text, EmailTypes.OwnerNotice, boardId.ToString("N"), BackstopBoardId: boardId);
         }
 
         // The notice would go where delivery just failed: the owner's board page shows the failure instead.
@@ -58,6 +58,6 @@ public static class OwnerNoticeEmail
             <ul><li>Status: {E(outcome.Status.ToString())}</li><li>Reason: {E(outcome.LastError ?? "(none given)")}</li><li>Mail server's reply: {E(outcome.ServerReply ?? "(none)")}</li></ul>
             <p>Check the recipient's address on your board page; you can correct it and deliver again, or contact support.</p>
             """;
-        return new EmailMessage([owner], urgentSubject, urgentHtml, urgentText, EmailTypes.OwnerNotice, boardId.ToString("N"), Priority: EmailPriorities.OwnerNotice);
+        return new EmailMessage([owner], urgentSubject, urgentHtml, urgentText, EmailTypes.OwnerNotice, boardId.ToString("N"), Priority: EmailPriorities.OwnerNotice, BackstopBoardId: boardId);
     }
 }

@@ -55,7 +55,7 @@ public sealed class Dispatch(string id, DispatchState state, EmailOptions option
         state.EnqueuedAt = now;
         state.NextAttemptAt = message.ScheduledFor is { } at && at > now ? at : now;
         state.Status = DispatchStatus.Pending;
-        return Refuse(suppressions) ?? DispatchDecision.Changed(new PublishHealth(), new ScheduleAttempt(Backstopped: message.OutcomeBoardId is not null));
+        return Refuse(suppressions) ?? DispatchDecision.Changed(new PublishHealth(), new ScheduleAttempt(Backstopped: message.OutcomeBoardId is not null || message.BackstopBoardId is not null));
     }
 
     /// <summary>
@@ -120,6 +120,7 @@ public sealed class Dispatch(string id, DispatchState state, EmailOptions option
                 state.LastError = result.Error;
                 state.NextAttemptAt = now + options.Retry.DelayAfter(state.Attempts, _random());
                 effects.Add(new ScheduleAttempt());
+                effects.AddRange(ReleaseBackstop());
                 return new DispatchDecision(true, [], effects);
             case SendOutcome.Permanent when RecipientPolicy.IsNotVerified(result.ServerReply):
                 attempt.Outcome = "held";
@@ -146,6 +147,7 @@ public sealed class Dispatch(string id, DispatchState state, EmailOptions option
         }
 
         effects.AddRange(AfterFinish());
+        effects.AddRange(ReleaseBackstop());
         return new DispatchDecision(true, [], effects);
     }
 
@@ -275,8 +277,8 @@ public sealed class Dispatch(string id, DispatchState state, EmailOptions option
                 var wasHeld = state.Status == DispatchStatus.Held;
                 Finish(DispatchStatus.Cancelled, "Cancelled before it was sent.");
                 return wasHeld
-                    ? DispatchDecision.Changed(new PublishHealth(), new StopAttempts(), new IndexHeld(false))
-                    : DispatchDecision.Changed(new PublishHealth(), new StopAttempts());
+                    ? DispatchDecision.Changed([new PublishHealth(), new StopAttempts(), new IndexHeld(false), .. ReleaseBackstop()])
+                    : DispatchDecision.Changed([new PublishHealth(), new StopAttempts(), .. ReleaseBackstop()]);
             case DispatchStatus.None:
                 throw KudosException.NotFound("dispatch");
             default:
@@ -376,7 +378,7 @@ public sealed class Dispatch(string id, DispatchState state, EmailOptions option
             return null;
         }
 
-        return DispatchDecision.Changed([new PublishHealth(), .. CountFinalStatus(), .. AfterFinish()]);
+        return DispatchDecision.Changed([new PublishHealth(), .. CountFinalStatus(), .. AfterFinish(), .. ReleaseBackstop()]);
     }
 
     /// <summary>Provider statuses only ever move forward: Sent → Delivered → Bounced → Complained.</summary>
@@ -416,6 +418,10 @@ public sealed class Dispatch(string id, DispatchState state, EmailOptions option
         };
         return counter is null ? [] : [new CountEmail(counter, id, (state.Status == DispatchStatus.Sent ? state.SentAt : state.FinishedAt) ?? time.GetUtcNow())];
     }
+
+    /// <summary>After the first attempt (or instead of it), a board that backstopped it is told it may stop.</summary>
+    private IEnumerable<DispatchEffect> ReleaseBackstop() =>
+        state.Message?.BackstopBoardId is { } board ? [new ReleaseBackstop(board)] : [];
 
     private IEnumerable<DispatchEffect> AfterFinish()
     {

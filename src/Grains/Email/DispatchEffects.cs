@@ -38,6 +38,12 @@ public sealed record IndexProviderMessage(string ProviderMessageId) : DispatchEf
 public sealed record ReportToBoard(Guid BoardId) : DispatchEffect;
 
 /// <summary>
+/// Tell the board whose reminder backstopped the first attempt that it is over (one-way: the message now keeps its own
+/// schedule or has finished; if this is lost, the board's next check finds the same).
+/// </summary>
+public sealed record ReleaseBackstop(Guid BoardId) : DispatchEffect;
+
+/// <summary>
 /// What a transition decided: whether the state changed (one write), what must succeed before that write (feedback that
 /// a retried event must not skip), what runs after it, and for an attempt the message to hand to the transport.
 /// </summary>

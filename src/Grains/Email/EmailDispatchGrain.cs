@@ -218,6 +218,8 @@ public sealed partial class EmailDispatchGrain(
             case ReportToBoard:
                 ReportSoon();
                 return Task.CompletedTask;
+            case ReleaseBackstop release:
+                return GrainFactory.GetGrain<IBoardGrain>(release.BoardId).OnBackstopReleasedAsync(Id);
             default:
                 return _sideEffects.RunAsync(effect, Id, dispatch.State);
         }
