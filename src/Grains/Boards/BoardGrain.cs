@@ -471,11 +471,7 @@ public sealed partial class BoardGrain(
     {
         if (AwaitingNotice && State.Delivery!.NoticeDispatchId == dispatchId)
         {
-            _noticeSettled = true;
-            if (!AwaitingOutcome)
-            {
-                await Deliver.CancelAsync();
-            }
+            await SettleNoticeAsync();
         }
     }
 
@@ -761,18 +757,8 @@ public sealed partial class BoardGrain(
     /// </summary>
     private async Task CheckOutcomeAsync()
     {
-        var now = time.GetUtcNow();
-        if (NextOutcomeCheck > now)
+        if (await WakeIfDueAsync(State.Delivery!.DispatchId, State.Delivery.HandedOffAt) is not { } view)
         {
-            return;
-        }
-
-        var view = await GrainFactory.GetGrain<IEmailDispatchGrain>(State.Delivery!.DispatchId).GetAsync();
-        if (view.Status is DispatchStatus.Pending or DispatchStatus.Sending)
-        {
-            _outcomeCheckedAt = now;
-            _outcomeChecks++;
-            LogOutcomeAwaited(Id, State.Delivery.DispatchId, view.Status);
             return;
         }
 
@@ -785,7 +771,7 @@ public sealed partial class BoardGrain(
             return;
         }
 
-        State.Delivery.OutcomeAt = now;
+        State.Delivery.OutcomeAt = time.GetUtcNow();
         await board.WriteStateAsync();
         await Deliver.CancelAsync();
     }
@@ -797,23 +783,41 @@ public sealed partial class BoardGrain(
     /// </summary>
     private async Task CheckNoticeAsync()
     {
-        var now = time.GetUtcNow();
-        if (NextCheck(_noticeHandedOffAt) > now)
+        if (await WakeIfDueAsync(State.Delivery!.NoticeDispatchId!, _noticeHandedOffAt) is not null)
         {
-            return;
+            await SettleNoticeAsync();
+        }
+    }
+
+    /// <summary>The notice's first attempt is over: the deliver reminder, its backstop (the outcome is already recorded), goes.</summary>
+    private async Task SettleNoticeAsync()
+    {
+        _noticeSettled = true;
+        await Deliver.CancelAsync();
+    }
+
+    /// <summary>
+    /// Wakes the dispatch the backstop waits for when its check is due (see <see cref="NextCheck"/>) and returns its view;
+    /// null when the check is not due yet or the dispatch is still at work (the next check then waits twice as long).
+    /// </summary>
+    private async Task<DispatchView?> WakeIfDueAsync(string dispatchId, DateTimeOffset? handedOffAt)
+    {
+        var now = time.GetUtcNow();
+        if (NextCheck(handedOffAt) > now)
+        {
+            return null;
         }
 
-        var view = await GrainFactory.GetGrain<IEmailDispatchGrain>(State.Delivery!.NoticeDispatchId!).GetAsync();
+        var view = await GrainFactory.GetGrain<IEmailDispatchGrain>(dispatchId).GetAsync();
         if (view.Status is DispatchStatus.Pending or DispatchStatus.Sending)
         {
             _outcomeCheckedAt = now;
             _outcomeChecks++;
-            LogOutcomeAwaited(Id, view.Id, view.Status);
-            return;
+            LogOutcomeAwaited(Id, dispatchId, view.Status);
+            return null;
         }
 
-        _noticeSettled = true;
-        await Deliver.CancelAsync();
+        return view;
     }
 
     private static DateTimeOffset Later(DateTimeOffset? a, DateTimeOffset? b) =>

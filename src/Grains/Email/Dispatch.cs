@@ -274,11 +274,9 @@ public sealed class Dispatch(string id, DispatchState state, EmailOptions option
             case DispatchStatus.Cancelled:
                 return DispatchDecision.Nothing;
             case DispatchStatus.Pending or DispatchStatus.Held:
-                var wasHeld = state.Status == DispatchStatus.Held;
+                DispatchEffect[] unindex = state.Status == DispatchStatus.Held ? [new IndexHeld(false)] : [];
                 Finish(DispatchStatus.Cancelled, "Cancelled before it was sent.");
-                return wasHeld
-                    ? DispatchDecision.Changed([new PublishHealth(), new StopAttempts(), new IndexHeld(false), .. ReleaseBackstop()])
-                    : DispatchDecision.Changed([new PublishHealth(), new StopAttempts(), .. ReleaseBackstop()]);
+                return DispatchDecision.Changed([new PublishHealth(), new StopAttempts(), .. unindex, .. ReleaseBackstop()]);
             case DispatchStatus.None:
                 throw KudosException.NotFound("dispatch");
             default:
