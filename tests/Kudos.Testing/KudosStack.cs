@@ -258,7 +258,7 @@ public sealed class KudosStack : IAsyncDisposable
         var named = Regex.Escape(status);
         var own = status switch
         {
-            "Sent" => "|sent on attempt ",
+            "Sent" => @"|\(.*\) sent on attempt ",
             "Failed" => "|failed for good ",
             "Held" => "|held: ",
             _ => "",

@@ -176,6 +176,50 @@ public sealed class DispatchTests
         Assert.Equal([new PublishHealth(), new IndexHeld(true), new ReportToBoard(Board)], decision.After);
     }
 
+    // ---- Accept (the grain's hand-off)
+
+    [Fact]
+    public void A_message_due_now_is_accepted_as_its_first_attempt_in_one_write()
+    {
+        var decision = Dispatch.Accept(Message(board: Board), None);
+
+        Assert.True(decision.Write);
+        Assert.Equal(DispatchStatus.Sending, _state.Status);
+        Assert.Equal(1, _state.Attempts);
+        Assert.Equal(Start, _state.EnqueuedAt);
+        Assert.Equal(Start, _state.LastAttemptAt);
+        Assert.Null(Assert.Single(_state.History).EndedAt);
+        var email = Assert.IsType<OutgoingEmail>(decision.Send);
+        Assert.Equal(_state.MessageId, email.MessageId);
+        // One health signal (it reads the status the write stores) and the enqueue's schedule: the timer sends it.
+        Assert.Equal([new PublishHealth(), new ScheduleAttempt(Backstopped: true)], decision.After);
+
+        // Cut short by a crash, it goes again, as any attempt found Sending does.
+        Assert.True(Dispatch.MarkOutcomeUnknown().Write);
+        Assert.Equal(DispatchStatus.Pending, _state.Status);
+        Assert.Equal("unknown", _state.History[0].Outcome);
+    }
+
+    [Fact]
+    public void A_message_scheduled_ahead_a_suppressed_one_and_a_repeat_are_accepted_as_enqueue_decides()
+    {
+        Assert.Null(Dispatch.Accept(Message(scheduledFor: Start.AddMinutes(5)), None).Send);
+        Assert.Equal(DispatchStatus.Pending, _state.Status);
+        Assert.Equal(0, _state.Attempts);
+
+        var suppressed = new DispatchState();
+        var suppressions = new Dictionary<string, SuppressionView> { ["ada@example.com"] = Suppression("ada@example.com", SuppressionReason.Bounce) };
+        var refused = new Dispatch("s", suppressed, _options, _clock).Accept(Message(), suppressions);
+        Assert.Null(refused.Send);
+        Assert.Equal(DispatchStatus.Suppressed, suppressed.Status);
+        Assert.Empty(suppressed.History);
+
+        var sending = new DispatchState();
+        var dispatch = new Dispatch("n", sending, _options, _clock);
+        dispatch.Accept(Message(), None);
+        Assert.Same(DispatchDecision.Nothing, dispatch.Accept(Message(), None));
+    }
+
     // ---- BeginAttempt
 
     [Fact]

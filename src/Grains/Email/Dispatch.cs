@@ -59,6 +59,24 @@ public sealed class Dispatch(string id, DispatchState state, EmailOptions option
     }
 
     /// <summary>
+    /// What the grain does with a hand-off: <see cref="Enqueue"/>, and when the message is due now and may go, the first
+    /// attempt begins in the same write (<see cref="BeginAttempt"/> with the suppressions just read), so an email due now
+    /// is stored once before it goes, as Sending: a crash before or during the send is found on reactivation like any
+    /// attempt cut short, and the message goes again.
+    /// </summary>
+    public DispatchDecision Accept(EmailMessage message, IReadOnlyDictionary<string, SuppressionView> suppressions)
+    {
+        var enqueued = Enqueue(message, suppressions);
+        if (!enqueued.Write || state.Status != DispatchStatus.Pending || state.NextAttemptAt > time.GetUtcNow())
+        {
+            return enqueued;
+        }
+
+        // The enqueue's effects stand (the health signal then tells the status the write stores); the attempt adds the send.
+        return enqueued with { Send = BeginAttempt(suppressions).Send };
+    }
+
+    /// <summary>
     /// Starts the due attempt: checks suppressions and the allowed recipients again, then records the attempt as
     /// Sending — written before the send, so a crash mid-send is found on reactivation — and returns the message to send.
     /// A tick that is early reschedules; one after the end stops the schedule.

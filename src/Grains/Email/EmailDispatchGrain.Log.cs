@@ -4,11 +4,12 @@ namespace Kudos.Grains.Email;
 
 public sealed partial class EmailDispatchGrain
 {
-    [LoggerMessage(Level = LogLevel.Information, Message = "Dispatch {DispatchId} enqueued ({EmailType}, priority {Priority}, correlation {CorrelationId}): {Status}")]
-    private partial void LogEnqueued(string dispatchId, string emailType, int priority, string? correlationId, DispatchStatus status);
+    // Debug while the message is on its way (its "sent" line says the same at Information), Information when it ends at once.
+    [LoggerMessage(Message = "Dispatch {DispatchId} enqueued ({EmailType}, priority {Priority}, correlation {CorrelationId}): {Status}")]
+    private partial void LogEnqueued(LogLevel level, string dispatchId, string emailType, int priority, string? correlationId, DispatchStatus status);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Dispatch {DispatchId} sent on attempt {Attempt}, {Elapsed} after enqueue: {ServerReply}")]
-    private partial void LogSent(string dispatchId, int attempt, TimeSpan elapsed, string? serverReply);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Dispatch {DispatchId} ({EmailType}, correlation {CorrelationId}) sent on attempt {Attempt}, {Elapsed} after enqueue: {ServerReply}")]
+    private partial void LogSent(string dispatchId, string emailType, string? correlationId, int attempt, TimeSpan elapsed, string? serverReply);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Dispatch {DispatchId} attempt {Attempt}/{MaxAttempts} failed, retrying at {RetryAt:O}: {Error}")]
     private partial void LogRetrying(string dispatchId, int attempt, int maxAttempts, DateTimeOffset retryAt, string? error);
@@ -43,7 +44,7 @@ public sealed partial class EmailDispatchGrain
         switch (state.Status)
         {
             case DispatchStatus.Sent:
-                LogSent(Id, state.Attempts, state.SentAt!.Value - state.EnqueuedAt!.Value, result.ServerReply);
+                LogSent(Id, state.Message!.EmailType, state.Message.CorrelationId, state.Attempts, state.SentAt!.Value - state.EnqueuedAt!.Value, result.ServerReply);
                 break;
             case DispatchStatus.Pending:
                 LogRetrying(Id, state.Attempts, state.Message!.MaxAttempts ?? emailOptions.Value.Retry.MaxAttempts, state.NextAttemptAt!.Value, result.Error);

@@ -32,10 +32,13 @@ public sealed partial class EmailDispatchGrain(
     private DueTimer? _attempts;
     private bool _sending;
 
+    // The attempt the hand-off began and stored (Sending), which this activation's timer is about to send.
+    private OutgoingEmail? _begun;
+
     private Dispatch Dispatch => new(Id, dispatch.State, emailOptions.Value, time);
 
     private DueTimer Attempts => _attempts ??=
-        new DueTimer(this, SendReminder, kudosOptions.Value.ReminderPeriod, time, () => Dispatch.NextAttemptDue, AttemptAsync, interleave: true);
+        new DueTimer(this, SendReminder, kudosOptions.Value.ReminderPeriod, time, () => _begun is null ? Dispatch.NextAttemptDue : dispatch.State.LastAttemptAt, AttemptAsync, interleave: true);
 
     private string Id => this.GetPrimaryKeyString();
 
@@ -66,8 +69,14 @@ public sealed partial class EmailDispatchGrain(
         }
 
         var lookups = dispatch.State.Status == DispatchStatus.None ? await _sideEffects.SuppressionsAsync(message.AllRecipients()) : NoSuppressions;
-        await ChangeAsync(dispatch => dispatch.Enqueue(message, lookups));
-        LogEnqueued(Id, message.EmailType, message.Priority, message.CorrelationId, dispatch.State.Status);
+        await ChangeAsync(dispatch =>
+        {
+            var accepted = dispatch.Accept(message, lookups);
+            _begun = accepted.Send;
+            return accepted;
+        });
+        var status = dispatch.State.Status;
+        LogEnqueued(status is DispatchStatus.Pending or DispatchStatus.Sending ? LogLevel.Debug : LogLevel.Information, Id, message.EmailType, message.Priority, message.CorrelationId, status);
         return Dispatch.View();
     }
 
@@ -128,17 +137,24 @@ public sealed partial class EmailDispatchGrain(
         _sending = true;
         try
         {
-            var lookups = Dispatch.NextAttemptDue <= time.GetUtcNow() ? await _sideEffects.SuppressionsAsync(Dispatch.Recipients) : NoSuppressions;
-            var begun = await ChangeAsync(dispatch => dispatch.BeginAttempt(lookups));
-            if (begun.Send is not { } email)
+            if (_begun is not { } email)
             {
-                if (begun.Write)
+                var lookups = Dispatch.NextAttemptDue <= time.GetUtcNow() ? await _sideEffects.SuppressionsAsync(Dispatch.Recipients) : NoSuppressions;
+                var begun = await ChangeAsync(dispatch => dispatch.BeginAttempt(lookups));
+                if (begun.Send is null)
                 {
-                    LogBlocked(Id, dispatch.State.Status, dispatch.State.LastError);
+                    if (begun.Write)
+                    {
+                        LogBlocked(Id, dispatch.State.Status, dispatch.State.LastError);
+                    }
+
+                    return;
                 }
 
-                return;
+                email = begun.Send;
             }
+
+            _begun = null;
 
             // Outside the gate: the transport may hold the message for the rate limit while the grain answers calls.
             SendResult result;
