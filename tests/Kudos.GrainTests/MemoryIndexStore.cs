@@ -40,5 +40,15 @@ public sealed class MemoryIndexStore : IIndexStore
         }
     }
 
+    public Task<IReadOnlySet<string>> ContainsAsync(string name, IReadOnlyCollection<string> ids)
+    {
+        var index = Index(name);
+        lock (index)
+        {
+            IReadOnlySet<string> found = ids.Where(index.Contains).ToHashSet(StringComparer.Ordinal);
+            return Task.FromResult(found);
+        }
+    }
+
     private SortedSet<string> Index(string name) => _indexes.GetOrAdd(name, _ => new SortedSet<string>(StringComparer.Ordinal));
 }

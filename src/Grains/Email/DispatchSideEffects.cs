@@ -1,5 +1,6 @@
 using System.Data.Common;
 using Kudos.Grains.Analytics;
+using Kudos.Grains.Indexes;
 using Microsoft.Extensions.Logging;
 
 namespace Kudos.Grains.Email;
@@ -8,13 +9,24 @@ namespace Kudos.Grains.Email;
 /// What a dispatch does outside its own state: the suppressions it reads before sending, and the effects of its
 /// decisions on the health view, the analytics counters and provider ids (stores), the suppression list and the indexes.
 /// </summary>
-internal sealed partial class DispatchSideEffects(IGrainFactory grains, IProviderMessageStore providerMessages, IEmailStatsStore stats, TimeProvider time, ILogger logger)
+internal sealed partial class DispatchSideEffects(
+    IGrainFactory grains,
+    IIndexStore indexes,
+    IProviderMessageStore providerMessages,
+    IEmailStatsStore stats,
+    TimeProvider time,
+    ILogger logger)
 {
-    /// <summary>The active suppressions of <paramref name="recipients"/>, keyed by normalized address.</summary>
+    /// <summary>
+    /// The active suppressions of <paramref name="recipients"/>, keyed by normalized address. The suppression index holds
+    /// every suppressed address (a suppression is indexed before its grain stores it, and leaves the index after), so only
+    /// an indexed address needs its grain: the usual recipient costs a share of one index lookup, not an activation.
+    /// </summary>
     public async Task<IReadOnlyDictionary<string, SuppressionView>> SuppressionsAsync(IEnumerable<Mailbox> recipients)
     {
         var found = new Dictionary<string, SuppressionView>(StringComparer.Ordinal);
-        foreach (var address in recipients.Select(r => Addresses.Normalize(r.Address)).Distinct())
+        var addresses = recipients.Select(r => Addresses.Normalize(r.Address)).Distinct(StringComparer.Ordinal).ToList();
+        foreach (var address in await indexes.ContainsAsync(IndexNames.Suppressions, addresses))
         {
             if (await grains.GetGrain<ISuppressionGrain>(address).GetAsync() is { } suppression)
             {

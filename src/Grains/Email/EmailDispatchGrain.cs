@@ -19,6 +19,7 @@ public sealed partial class EmailDispatchGrain(
     IOptions<EmailOptions> emailOptions,
     IOptions<KudosOptions> kudosOptions,
     IGrainFactory grainFactory,
+    Indexes.IIndexStore indexes,
     IProviderMessageStore providerMessages,
     Analytics.IEmailStatsStore stats,
     ILogger<EmailDispatchGrain> logger) : Grain, IEmailDispatchGrain, IRemindable
@@ -28,7 +29,7 @@ public sealed partial class EmailDispatchGrain(
     private static readonly IReadOnlyDictionary<string, SuppressionView> NoSuppressions = new Dictionary<string, SuppressionView>();
 
     private readonly SemaphoreSlim _gate = new(1, 1);
-    private readonly DispatchSideEffects _sideEffects = new(grainFactory, providerMessages, stats, time, logger);
+    private readonly DispatchSideEffects _sideEffects = new(grainFactory, indexes, providerMessages, stats, time, logger);
     private DueTimer? _attempts;
     private bool _sending;
 

@@ -40,6 +40,9 @@ public sealed class SuppressionGrain(
         var narrowsScope = current is not null && current.Reason != SuppressionReason.Unsubscribe && reason == SuppressionReason.Unsubscribe;
         if (!narrowsScope)
         {
+            // Indexed first: senders look for an address in the index before they ask this grain (see
+            // DispatchSideEffects.SuppressionsAsync), so the index must hold every address this grain may call suppressed.
+            await GrainFactory.GetGrain<IIndexGrain>(IndexNames.Suppressions).AddAsync(Address);
             State.Active = true;
             State.Reason = widensScope || current is null ? reason : current.Reason;
             State.Since = current?.Since ?? now;
@@ -47,7 +50,6 @@ public sealed class SuppressionGrain(
             State.ExpiresAt = current is null || widensScope ? expiresAt : Later(current.ExpiresAt, expiresAt);
             State.Detail = detail ?? current?.Detail;
             await suppression.WriteStateAsync();
-            await GrainFactory.GetGrain<IIndexGrain>(IndexNames.Suppressions).AddAsync(Address);
         }
 
         return Current()!;

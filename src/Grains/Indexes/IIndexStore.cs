@@ -12,6 +12,12 @@ public interface IIndexStore
     /// <summary>Removes <paramref name="id"/> from index <paramref name="name"/> (nothing when it is absent).</summary>
     Task RemoveAsync(string name, string id);
 
+    /// <summary>
+    /// Which of <paramref name="ids"/> index <paramref name="name"/> holds. Lookups that arrive together may share one
+    /// statement: this is on every email's path (the suppression index, read before each send).
+    /// </summary>
+    Task<IReadOnlySet<string>> ContainsAsync(string name, IReadOnlyCollection<string> ids);
+
     /// <summary>At most <paramref name="limit"/> ids of <paramref name="name"/> after <paramref name="after"/> (exclusive), in ordinal order.</summary>
     Task<IReadOnlyList<string>> ListAsync(string name, string? after, int limit);
 }

@@ -1,51 +1,52 @@
 namespace Kudos.Silo.Storage;
 
 /// <summary>
-/// Writes items in batches, each batch in one statement: an item that arrives while a batch is being written waits for
-/// it and then goes out with every item that arrived meanwhile (up to <paramref name="maxBatch"/>). Alone, an item is
-/// written at once; under load the statements per item fall as the load rises. Each caller's task completes when its
-/// item is durable, or fails with the batch's error (the caller retries as it would a single statement).
+/// Runs items in batches, each batch in one statement: an item that arrives while a batch is running waits for it and
+/// then goes out with every item that arrived meanwhile (up to <paramref name="maxBatch"/>). Alone, an item goes at
+/// once; under load the statements per item fall as the load rises. Each caller's task completes with its item's result
+/// when its batch is done, or fails with the batch's error (the caller retries as it would a single statement).
 /// </summary>
-/// <typeparam name="T">An item.</typeparam>
-/// <param name="write">Writes one batch (one statement; the items in arrival order).</param>
+/// <typeparam name="TItem">An item.</typeparam>
+/// <typeparam name="TResult">What one item gets back.</typeparam>
+/// <param name="run">Runs one batch (one statement; the items in arrival order) and returns each item's result.</param>
 /// <param name="maxBatch">The most items in one statement.</param>
-public sealed class GroupCommit<T>(Func<IReadOnlyList<T>, Task> write, int maxBatch = 500)
+public class GroupedStatements<TItem, TResult>(Func<IReadOnlyList<TItem>, Task<Func<TItem, TResult>>> run, int maxBatch = 500)
 {
     private readonly Lock _lock = new();
-    private List<(T Item, TaskCompletionSource Written)> _pending = [];
-    private bool _writing;
+    private List<(TItem Item, TaskCompletionSource<TResult> Done)> _pending = [];
+    private bool _running;
 
-    /// <summary>Completes when <paramref name="item"/> is written.</summary>
-    public Task AddAsync(T item)
+    /// <summary>Completes with <paramref name="item"/>'s result once its batch has run.</summary>
+    public Task<TResult> RunAsync(TItem item)
     {
-        var written = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var done = new TaskCompletionSource<TResult>(TaskCreationOptions.RunContinuationsAsynchronously);
         bool start;
         lock (_lock)
         {
-            _pending.Add((item, written));
-            start = !_writing;
-            _writing = true;
+            _pending.Add((item, done));
+            start = !_running;
+            _running = true;
         }
 
         if (start)
         {
-            // Off the caller's scheduler (a grain's): the writes are the pool's work, not the grain's turn.
-            _ = Task.Run(WriteAllAsync);
+            // Off the caller's scheduler (a grain's): the statements are the pool's work, not the grain's turn.
+            _ = Task.Run(RunAllAsync);
         }
 
-        return written.Task;
+        return done.Task;
     }
 
-    private async Task WriteAllAsync()
+    private async Task RunAllAsync()
     {
         while (true)
         {
-            List<(T Item, TaskCompletionSource Written)> batch;
+            List<(TItem Item, TaskCompletionSource<TResult> Done)> batch;
             lock (_lock)
             {
                 if (_pending.Count == 0)
                 {
-                    _writing = false;
+                    _running = false;
                     return;
                 }
 
@@ -63,13 +64,27 @@ public sealed class GroupCommit<T>(Func<IReadOnlyList<T>, Task> write, int maxBa
 
             try
             {
-                await write([.. batch.Select(b => b.Item)]);
-                batch.ForEach(b => b.Written.TrySetResult());
+                var results = await run([.. batch.Select(b => b.Item)]);
+                batch.ForEach(b => b.Done.TrySetResult(results(b.Item)));
             }
             catch (Exception ex)
             {
-                batch.ForEach(b => b.Written.TrySetException(ex));
+                batch.ForEach(b => b.Done.TrySetException(ex));
             }
         }
     }
+}
+
+/// <summary>
+/// Writes items in batches, each batch in one statement (see <see cref="GroupedStatements{TItem, TResult}"/>); each
+/// caller's task completes when its item is durable.
+/// </summary>
+/// <typeparam name="T">An item.</typeparam>
+/// <param name="write">Writes one batch (one statement; the items in arrival order).</param>
+/// <param name="maxBatch">The most items in one statement.</param>
+public sealed class GroupCommit<T>(Func<IReadOnlyList<T>, Task> write, int maxBatch = 500)
+    : GroupedStatements<T, bool>(async items => { await write(items); return _ => true; }, maxBatch)
+{
+    /// <summary>Completes when <paramref name="item"/> is written.</summary>
+    public Task AddAsync(T item) => RunAsync(item);
 }
