@@ -33,10 +33,10 @@ public sealed class PostgresEmailStatsStore : IEmailStatsStore
     private readonly NpgsqlDataSource _dataSource;
     private readonly GroupCommit<Increment> _writes;
 
-    public PostgresEmailStatsStore(NpgsqlDataSource dataSource)
+    public PostgresEmailStatsStore(NpgsqlDataSource dataSource, TimeProvider time)
     {
         _dataSource = dataSource;
-        _writes = new GroupCommit<Increment>(WriteAsync);
+        _writes = new GroupCommit<Increment>(WriteAsync, StatementBatching.Interval, time);
     }
 
     public Task IncrementAsync(DateOnly day, string emailType, string? tenant, string counter, string dedupeId) =>

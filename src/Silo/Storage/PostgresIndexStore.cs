@@ -13,10 +13,10 @@ public sealed class PostgresIndexStore : IIndexStore
     private readonly NpgsqlDataSource _dataSource;
     private readonly GroupedStatements<(string Name, string Id), bool> _lookups;
 
-    public PostgresIndexStore(NpgsqlDataSource dataSource)
+    public PostgresIndexStore(NpgsqlDataSource dataSource, TimeProvider time)
     {
         _dataSource = dataSource;
-        _lookups = new GroupedStatements<(string Name, string Id), bool>(LookUpAsync);
+        _lookups = new GroupedStatements<(string Name, string Id), bool>(LookUpAsync, StatementBatching.Interval, time);
     }
 
     public async Task<IReadOnlySet<string>> ContainsAsync(string name, IReadOnlyCollection<string> ids)

@@ -19,10 +19,10 @@ public sealed class PostgresProviderMessageStore : IProviderMessageStore
     private readonly NpgsqlDataSource _dataSource;
     private readonly GroupCommit<(string ProviderMessageId, string DispatchId)> _writes;
 
-    public PostgresProviderMessageStore(NpgsqlDataSource dataSource)
+    public PostgresProviderMessageStore(NpgsqlDataSource dataSource, TimeProvider time)
     {
         _dataSource = dataSource;
-        _writes = new GroupCommit<(string, string)>(WriteAsync);
+        _writes = new GroupCommit<(string, string)>(WriteAsync, StatementBatching.Interval, time);
     }
 
     public Task SetAsync(string providerMessageId, string dispatchId) => _writes.AddAsync((providerMessageId, dispatchId));
