@@ -72,6 +72,7 @@ public sealed partial class EmailDispatchGrain(
         var lookups = dispatch.State.Status == DispatchStatus.None ? await _sideEffects.SuppressionsAsync(message.AllRecipients()) : NoSuppressions;
         await ChangeAsync(dispatch =>
         {
+            // Set before the write's effects run: they arm the timer for the attempt this write begins.
             var accepted = dispatch.Accept(message, lookups);
             _begun = accepted.Send;
             return accepted;
@@ -138,24 +139,12 @@ public sealed partial class EmailDispatchGrain(
         _sending = true;
         try
         {
-            if (_begun is not { } email)
-            {
-                var lookups = Dispatch.NextAttemptDue <= time.GetUtcNow() ? await _sideEffects.SuppressionsAsync(Dispatch.Recipients) : NoSuppressions;
-                var begun = await ChangeAsync(dispatch => dispatch.BeginAttempt(lookups));
-                if (begun.Send is null)
-                {
-                    if (begun.Write)
-                    {
-                        LogBlocked(Id, dispatch.State.Status, dispatch.State.LastError);
-                    }
-
-                    return;
-                }
-
-                email = begun.Send;
-            }
-
+            var email = _begun ?? await BeginAttemptAsync();
             _begun = null;
+            if (email is null)
+            {
+                return;
+            }
 
             // Outside the gate: the transport may hold the message for the rate limit while the grain answers calls.
             SendResult result;
@@ -180,6 +169,19 @@ public sealed partial class EmailDispatchGrain(
         {
             _sending = false;
         }
+    }
+
+    /// <summary>Begins the due attempt (stored as Sending) and returns the message, or null when none may go now.</summary>
+    private async Task<OutgoingEmail?> BeginAttemptAsync()
+    {
+        var lookups = Dispatch.NextAttemptDue <= time.GetUtcNow() ? await _sideEffects.SuppressionsAsync(Dispatch.Recipients) : NoSuppressions;
+        var begun = await ChangeAsync(dispatch => dispatch.BeginAttempt(lookups));
+        if (begun.Send is null && begun.Write)
+        {
+            LogBlocked(Id, dispatch.State.Status, dispatch.State.LastError);
+        }
+
+        return begun.Send;
     }
 
     /// <summary>
