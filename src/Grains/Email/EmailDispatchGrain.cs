@@ -72,9 +72,10 @@ public sealed partial class EmailDispatchGrain(
         var lookups = dispatch.State.Status == DispatchStatus.None ? await _sideEffects.SuppressionsAsync(message.AllRecipients()) : NoSuppressions;
         await ChangeAsync(dispatch =>
         {
-            // Set before the write's effects run: they arm the timer for the attempt this write begins.
+            // Set before the write's effects run: they arm the timer for the attempt this write begins. A repeated
+            // hand-off begins nothing and leaves the first one's attempt as it is.
             var accepted = dispatch.Accept(message, lookups);
-            _begun = accepted.Send;
+            _begun = accepted.Send ?? _begun;
             return accepted;
         });
         var status = dispatch.State.Status;
