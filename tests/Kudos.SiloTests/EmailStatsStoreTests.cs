@@ -1,9 +1,7 @@
 using Kudos.Grains;
 using Kudos.Grains.Analytics;
 using Kudos.Grains.Email;
-using Kudos.Testing;
 using Microsoft.Extensions.DependencyInjection;
-using Npgsql;
 using Orleans.Storage;
 using Xunit;
 
@@ -12,7 +10,6 @@ namespace Kudos.SiloTests;
 /// <summary>Email analytics are rows of <c>kudos_email_stats</c>: increments once per id, written together, and the former grain's days carried over.</summary>
 public sealed class EmailStatsStoreTests(InProcessSilo silo) : IClassFixture<InProcessSilo>
 {
-    private const string Script = "deploy/sql/009_kudos_email_stats.sql";
 
     [Fact(Timeout = 60_000)]
     public async Task Increments_arriving_together_count_once_per_id_and_read_back_by_type_and_tenant()
@@ -58,9 +55,8 @@ public sealed class EmailStatsStoreTests(InProcessSilo silo) : IClassFixture<InP
         await storage.WriteStateAsync("email-stats", GrainId.Create("emailstats", date), new GrainState<FormerStats>(former));
 
         // The script ran when the database was created (before this row existed); it runs the same on an upgraded one.
-        var sql = await File.ReadAllTextAsync(Path.Combine(RepoPaths.Root, Script), ct);
-        await RunAsync(sql, ct);
-        await RunAsync(sql, ct);
+        await silo.RunSchemaScriptAsync("009_kudos_email_stats.sql", ct);
+        await silo.RunSchemaScriptAsync("009_kudos_email_stats.sql", ct);
 
         var store = silo.Services.GetRequiredService<IEmailStatsStore>();
         await store.IncrementAsync(day, "delivery", null, EmailCounters.Sent, "board-delivery/2");
@@ -75,13 +71,6 @@ public sealed class EmailStatsStoreTests(InProcessSilo silo) : IClassFixture<InP
 
     /// <summary>A day no other test counts on (the database is shared by the class).</summary>
     private static DateOnly UniqueDay() => new DateOnly(2001, 1, 1).AddDays(Random.Shared.Next(0, 7000));
-
-    private async Task RunAsync(string sql, CancellationToken ct)
-    {
-        await using var dataSource = NpgsqlDataSource.Create(silo.ConnectionString);
-        await using var command = dataSource.CreateCommand(sql);
-        await command.ExecuteNonQueryAsync(ct);
-    }
 
     /// <summary>The state the former <c>EmailStatsGrain</c> stored (state name <c>email-stats</c>).</summary>
     private sealed class FormerStats

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Npgsql;
 using Xunit;
 
 namespace Kudos.SiloTests;
@@ -69,6 +70,18 @@ public sealed class InProcessSilo : IAsyncLifetime
         });
         _host = builder.Build();
         await _host.StartAsync(timeout.Token);
+    }
+
+    /// <summary>
+    /// Runs a shipped schema script (<c>deploy/sql/&lt;fileName&gt;</c>) on the silo's database again, as it runs on a
+    /// database upgraded with rows the script has not seen yet.
+    /// </summary>
+    public async Task RunSchemaScriptAsync(string fileName, CancellationToken ct)
+    {
+        var sql = await File.ReadAllTextAsync(Path.Combine(RepoPaths.Root, "deploy", "sql", fileName), ct);
+        await using var dataSource = NpgsqlDataSource.Create(ConnectionString);
+        await using var command = dataSource.CreateCommand(sql);
+        await command.ExecuteNonQueryAsync(ct);
     }
 
     public async ValueTask DisposeAsync()

@@ -1,5 +1,4 @@
 using Kudos.Grains;
-using Kudos.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Orleans.Storage;
@@ -66,9 +65,8 @@ public sealed class IndexStorageTests(InProcessSilo silo) : IClassFixture<InProc
         Assert.Empty(await silo.Grains.GetGrain<IIndexGrain>(name).ListAsync(null, 10));
 
         // The migration's copy, run again now that the legacy row exists (it is idempotent: twice changes nothing more).
-        var script = await File.ReadAllTextAsync(Path.Combine(RepoPaths.Root, "deploy", "sql", "007_kudos_index.sql"), Ct);
-        await ScalarAsync<object>(script);
-        await ScalarAsync<object>(script);
+        await silo.RunSchemaScriptAsync("007_kudos_index.sql", Ct);
+        await silo.RunSchemaScriptAsync("007_kudos_index.sql", Ct);
 
         Assert.Equal(["dispatch/1", "dispatch/2"], await silo.Grains.GetGrain<IIndexGrain>(name).ListAsync(null, 10));
         Assert.Equal(2, await RowCountAsync(name));

@@ -1,8 +1,6 @@
 using Kudos.Grains;
 using Kudos.Grains.Email;
-using Kudos.Testing;
 using Microsoft.Extensions.DependencyInjection;
-using Npgsql;
 using Orleans.Storage;
 using Xunit;
 
@@ -11,7 +9,6 @@ namespace Kudos.SiloTests;
 /// <summary>Provider message ids map to dispatches in <c>kudos_provider_message</c>; mappings stored by the former grain are carried over.</summary>
 public sealed class ProviderMessageStoreTests(InProcessSilo silo) : IClassFixture<InProcessSilo>
 {
-    private const string Script = "deploy/sql/006_kudos_provider_message.sql";
 
     [Fact(Timeout = 60_000)]
     public async Task A_mapping_is_found_replaced_and_an_unknown_id_is_null()
@@ -37,18 +34,10 @@ public sealed class ProviderMessageStoreTests(InProcessSilo silo) : IClassFixtur
         await storage.WriteStateAsync("provider-message", formerGrain, new GrainState<FormerMapping>(new FormerMapping { DispatchId = "board-delivery/legacy" }));
 
         // The script ran when the database was created (before this row existed); it runs the same on an upgraded one.
-        var sql = await File.ReadAllTextAsync(Path.Combine(RepoPaths.Root, Script), ct);
-        await RunAsync(sql, ct);
-        await RunAsync(sql, ct);
+        await silo.RunSchemaScriptAsync("006_kudos_provider_message.sql", ct);
+        await silo.RunSchemaScriptAsync("006_kudos_provider_message.sql", ct);
 
         Assert.Equal("board-delivery/legacy", await silo.Services.GetRequiredService<IProviderMessageStore>().GetAsync(providerId));
-    }
-
-    private async Task RunAsync(string sql, CancellationToken ct)
-    {
-        await using var dataSource = NpgsqlDataSource.Create(silo.ConnectionString);
-        await using var command = dataSource.CreateCommand(sql);
-        await command.ExecuteNonQueryAsync(ct);
     }
 
     /// <summary>The state the former <c>ProviderMessageIndexGrain</c> stored (state name <c>provider-message</c>).</summary>

@@ -1,9 +1,7 @@
 using Kudos.Grains;
 using Kudos.Grains.Email;
 using Kudos.Grains.Indexes;
-using Kudos.Testing;
 using Microsoft.Extensions.DependencyInjection;
-using Npgsql;
 using Orleans.Storage;
 using Xunit;
 
@@ -72,9 +70,8 @@ public sealed class SuppressionIndexTests(InProcessSilo silo) : IClassFixture<In
             new GrainState<SuppressionState>(new SuppressionState { Active = false, Reason = SuppressionReason.Bounce, Since = now }));
         Assert.Empty(await Indexes.ContainsAsync(IndexNames.Suppressions, [active, lifted]));
 
-        var script = await File.ReadAllTextAsync(Path.Combine(RepoPaths.Root, "deploy", "sql", "010_suppression_index.sql"), Ct);
-        await ExecuteAsync(script);
-        await ExecuteAsync(script);
+        await silo.RunSchemaScriptAsync("010_suppression_index.sql", Ct);
+        await silo.RunSchemaScriptAsync("010_suppression_index.sql", Ct);
 
         Assert.Equal([active], await Indexes.ContainsAsync(IndexNames.Suppressions, [active, lifted]));
         Assert.Equal(DispatchStatus.Suppressed, (await EnqueueAsync(active)).Status);
@@ -83,11 +80,4 @@ public sealed class SuppressionIndexTests(InProcessSilo silo) : IClassFixture<In
     private Task<DispatchView> EnqueueAsync(string to) =>
         silo.Grains.GetGrain<IEmailDispatchGrain>($"test/{Guid.NewGuid():N}").EnqueueAsync(
             new EmailMessage([new Mailbox("Ada", to)], "Hello", "<p>hi</p>", "hi", EmailTypes.Delivery, "c1"));
-
-    private async Task ExecuteAsync(string sql)
-    {
-        await using var dataSource = NpgsqlDataSource.Create(silo.ConnectionString);
-        await using var command = dataSource.CreateCommand(sql);
-        await command.ExecuteNonQueryAsync(Ct);
-    }
 }

@@ -39,7 +39,10 @@ public sealed partial class EmailDispatchGrain(
     private Dispatch Dispatch => new(Id, dispatch.State, emailOptions.Value, time);
 
     private DueTimer Attempts => _attempts ??=
-        new DueTimer(this, SendReminder, kudosOptions.Value.ReminderPeriod, time, () => _begun is null ? Dispatch.NextAttemptDue : dispatch.State.LastAttemptAt, AttemptAsync, interleave: true);
+        new DueTimer(this, SendReminder, kudosOptions.Value.ReminderPeriod, time, () => AttemptDue, AttemptAsync, interleave: true);
+
+    /// <summary>When the timer should run the attempt step: now for the attempt the hand-off began, else the next due attempt.</summary>
+    private DateTimeOffset? AttemptDue => _begun is null ? Dispatch.NextAttemptDue : dispatch.State.LastAttemptAt;
 
     private string Id => this.GetPrimaryKeyString();
 
