@@ -64,6 +64,7 @@ public sealed class InProcessSilo : IAsyncLifetime
         {
             silo.UseLocalhostClustering(Ports.Free(), Ports.Free(), serviceId: $"silo-tests-{Guid.NewGuid():N}", clusterId: "silo-tests");
             silo.AddKudosPersistence(connectionString);
+            silo.UseProcessEnvironmentStatistics();
             silo.Services.AddSingleton<IIncomingGrainCallFilter>(Faults);
             silo.Services.AddSingleton<ReminderArrangement>();
             silo.Services.AddSingleton<IIncomingGrainCallFilter>(sp => sp.GetRequiredService<ReminderArrangement>());
