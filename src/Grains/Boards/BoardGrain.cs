@@ -743,7 +743,14 @@ public sealed partial class BoardGrain(
             Record(State.Delivery.DispatchId, DeliveryEmail.Compose(Id, State, cards, url));
             await board.WriteStateAsync();
             KudosMetrics.BoardDelivered(State.DeliverAt ?? now, now, trigger);
-            LogUnlocked(Id, State.DeliverAt, now);
+            if (now - (State.DeliverAt ?? now) is var lateness && lateness > options.Value.ReminderPeriod)
+            {
+                LogUnlockedLate(Id, State.DeliverAt, now, lateness);
+            }
+            else
+            {
+                LogUnlocked(Id, State.DeliverAt, now);
+            }
         }
 
         await HandOffAsync();
