@@ -109,6 +109,14 @@ internal sealed class IdleCost : IScenario
                 $"{s.Metrics.Series("dotnet_gc_collections", "gc_heap_generation", "gen2"):N0} |");
         }
 
+        // What the silo's memory trim did (its Information line: managed heap and resident memory before and after).
+        var trims = stack.Logs.Split('\n').Where(l => l.Contains("Memory trimmed", StringComparison.Ordinal)).ToList();
+        result.Details.Add("");
+        result.Details.Add($"The silo's memory trims ({trims.Count}):");
+        result.Details.Add("");
+        result.Details.AddRange(trims.Select(l => $"- `{l.Trim()}`"));
+        result.Details.Add("");
+        result.Details.AddRange(await LogSummary.SaveAndSummarizeAsync(stack, "IdleCost", ct));
         return result;
     }
 
