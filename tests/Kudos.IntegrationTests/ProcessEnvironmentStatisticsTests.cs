@@ -61,25 +61,21 @@ public sealed class ProcessEnvironmentStatisticsTests
         var provider = Provider();
         var first = provider.GetEnvironmentStatistics();
         Assert.Equal(1_000, first.MaximumAvailableMemoryBytes);
-        Assert.Equal(400, first.RawMemoryUsageBytes);
-        Assert.Equal(600, first.RawAvailableMemoryBytes);
-        Assert.Equal(400, first.FilteredMemoryUsageBytes);
-        Assert.Equal(600, first.FilteredAvailableMemoryBytes);
+        AssertMemory(first, used: 400, available: 600, smoothedUsed: 400, smoothedAvailable: 600);
 
         _memory = (100, 1_000);
-        var fallen = provider.GetEnvironmentStatistics();
-        Assert.Equal(100, fallen.RawMemoryUsageBytes);
-        Assert.Equal(900, fallen.RawAvailableMemoryBytes);
-        Assert.Equal(310, fallen.FilteredMemoryUsageBytes);
-        Assert.Equal(690, fallen.FilteredAvailableMemoryBytes);
+        AssertMemory(provider.GetEnvironmentStatistics(), used: 100, available: 900, smoothedUsed: 310, smoothedAvailable: 690);
 
         // Beyond the limit (committed memory the GC has not returned yet) it reads as all of it, never more.
         _memory = (1_500, 1_000);
-        var full = provider.GetEnvironmentStatistics();
-        Assert.Equal(1_000, full.RawMemoryUsageBytes);
-        Assert.Equal(0, full.RawAvailableMemoryBytes);
-        Assert.Equal(1_000, full.FilteredMemoryUsageBytes);
-        Assert.Equal(0, full.FilteredAvailableMemoryBytes);
+        AssertMemory(provider.GetEnvironmentStatistics(), used: 1_000, available: 0, smoothedUsed: 1_000, smoothedAvailable: 0);
+    }
+
+    private static void AssertMemory(EnvironmentStatistics statistics, long used, long available, long smoothedUsed, long smoothedAvailable)
+    {
+        Assert.Equal(
+            (used, available, smoothedUsed, smoothedAvailable),
+            (statistics.RawMemoryUsageBytes, statistics.RawAvailableMemoryBytes, statistics.FilteredMemoryUsageBytes, statistics.FilteredAvailableMemoryBytes));
     }
 
     [Fact]
