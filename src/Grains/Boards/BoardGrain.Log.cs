@@ -19,7 +19,8 @@ public sealed partial class BoardGrain
 
     // An unlock on time is routine: the delivery email's "sent" line (correlation = board id) is the operator's record,
     // and each Information line costs the console logger a thread wake (~0.1 ms of CPU at a few hundred lines a second).
-    // An unlock later than one reminder period after the instant means the on-time path missed: that one is Information.
+    // An unlock later than one reminder period after the instant is worth seeing (a burst queued the board behind
+    // others, or a silo was down when it fell due): that one is Information, with how late it was.
     [LoggerMessage(Level = LogLevel.Debug, Message = "Board {BoardId} unlocked at {UnlockedAt} (due {DeliverAt})")]
     private partial void LogUnlocked(Guid boardId, DateTimeOffset? deliverAt, DateTimeOffset unlockedAt);
 
