@@ -168,26 +168,45 @@ public sealed class SendChannel : IAsyncDisposable
     {
         // From here on the send itself observes the caller's token.
         await entry.Registration.DisposeAsync().ConfigureAwait(false);
+        SendResult? result = null;
+        Exception? error = null;
+        var cancelled = false;
         try
         {
-            entry.Completion.TrySetResult(await worker.Send(entry.Email, entry.CancellationToken).ConfigureAwait(false));
+            result = await worker.Send(entry.Email, entry.CancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (entry.CancellationToken.IsCancellationRequested)
         {
-            entry.Completion.TrySetCanceled(entry.CancellationToken);
+            cancelled = true;
         }
         catch (Exception ex)
         {
-            entry.Completion.TrySetException(ex);
+            error = ex;
         }
         finally
         {
+            // The worker (and its parked connection) is free again before the caller learns the outcome, so a caller
+            // that sends its next message at once finds this warm connection on top of the idle stack rather than a
+            // worker with none to open.
             lock (_idleLock)
             {
                 _idle.Push(worker);
             }
 
             _idleCount.Release();
+        }
+
+        if (cancelled)
+        {
+            entry.Completion.TrySetCanceled(entry.CancellationToken);
+        }
+        else if (error is not null)
+        {
+            entry.Completion.TrySetException(error);
+        }
+        else
+        {
+            entry.Completion.TrySetResult(result!);
         }
     }
 

@@ -74,6 +74,35 @@ public sealed class SendChannelTests
         Assert.Equal(3, peak);
     }
 
+    [Fact(Timeout = 30_000)]
+    public async Task A_caller_sending_one_message_after_another_keeps_the_same_worker_and_its_connection()
+    {
+        // Each worker owns one SMTP connection: a caller that sends its next message as soon as the last one's outcome is
+        // known must find the worker it just used free again, not open a second connection on another worker.
+        var used = new List<int>();
+        await using var queue = new SendChannel(
+            [.. Enumerable.Range(0, 4).Select(worker => (Func<OutgoingEmail, CancellationToken, Task<SendResult>>)(async (_, _) =>
+            {
+                await Task.Yield();
+                lock (used)
+                {
+                    used.Add(worker);
+                }
+
+                return SendResult.Sent("250 OK");
+            }))],
+            _ => new SendResult(SendOutcome.Transient, null, "shutting down"),
+            maxPerSecond: 0);
+
+        for (var i = 0; i < 200; i++)
+        {
+            Assert.Equal(SendOutcome.Sent, (await queue.SendAsync(NewEmail($"seq{i}@example.test"), Ct)).Outcome);
+        }
+
+        Assert.Equal(200, used.Count);
+        Assert.All(used, worker => Assert.Equal(used[0], worker));
+    }
+
     /// <summary>One sender per worker: <paramref name="workers"/> workers sharing <paramref name="send"/>.</summary>
     private static Func<OutgoingEmail, CancellationToken, Task<SendResult>>[] Senders(int workers, Func<OutgoingEmail, CancellationToken, Task<SendResult>> send)
         => [.. Enumerable.Repeat(send, workers)];
