@@ -10,7 +10,6 @@ namespace Kudos.SiloTests;
 /// <summary>Email analytics are rows of <c>kudos_email_stats</c>: increments once per id, written together, and the former grain's days carried over.</summary>
 public sealed class EmailStatsStoreTests(InProcessSilo silo) : IClassFixture<InProcessSilo>
 {
-
     [Fact(Timeout = 60_000)]
     public async Task Increments_arriving_together_count_once_per_id_and_read_back_by_type_and_tenant()
     {

@@ -743,7 +743,8 @@ public sealed partial class BoardGrain(
             Record(State.Delivery.DispatchId, DeliveryEmail.Compose(Id, State, cards, url));
             await board.WriteStateAsync();
             KudosMetrics.BoardDelivered(State.DeliverAt ?? now, now, trigger);
-            if (now - (State.DeliverAt ?? now) is var lateness && lateness > options.Value.ReminderPeriod)
+            var lateness = now - (State.DeliverAt ?? now);
+            if (lateness > options.Value.ReminderPeriod)
             {
                 LogUnlockedLate(Id, State.DeliverAt, now, lateness);
             }
