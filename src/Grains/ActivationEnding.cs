@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using Orleans.Runtime.Diagnostics;
 
 namespace Kudos.Grains;
@@ -12,22 +11,63 @@ namespace Kudos.Grains;
 /// </summary>
 /// <remarks>
 /// Orleans reports the start of a deactivation only through its lifecycle diagnostics
-/// (<see cref="GrainLifecycleEvents"/>), observed from the silo's start (<see cref="Observer"/>); the token is kept in a
-/// weak table keyed by the activation, so it ends with it.
+/// (<see cref="GrainLifecycleEvents"/>), observed from the silo's start (<see cref="Observer"/>). The signal lives in
+/// the grain (<see cref="IDeactivationAware.EndingSignal"/>), so it ends with the activation, and a token source is made
+/// only for an activation that asks for its token: a burst of collected boards costs no entry in a side table.
 /// </remarks>
 public static class ActivationEnding
 {
-    /// <summary>Marks a grain that uses <see cref="Ending{TGrain}"/>.</summary>
-    public interface IDeactivationAware;
-
-    private static readonly ConditionalWeakTable<IGrainContext, CancellationTokenSource> Tokens = [];
+    /// <summary>A grain that uses <see cref="Ending{TGrain}"/>; it holds its own signal.</summary>
+    public interface IDeactivationAware
+    {
+        /// <summary>This activation's signal (one per activation, created with the grain).</summary>
+        Signal EndingSignal { get; }
+    }
 
     /// <summary>Cancelled once this activation has started deactivating.</summary>
     public static CancellationToken Ending<TGrain>(this TGrain grain)
-        where TGrain : Grain, IDeactivationAware => TokenSource(grain.GrainContext).Token;
+        where TGrain : Grain, IDeactivationAware => grain.EndingSignal.Token;
 
-    private static CancellationTokenSource TokenSource(IGrainContext activation) =>
-        Tokens.GetValue(activation, static _ => new CancellationTokenSource());
+    /// <summary>
+    /// Whether an activation has started deactivating, as a token. Raised by the silo's lifecycle diagnostics, which
+    /// may run on another thread than the grain's turns.
+    /// </summary>
+    public sealed class Signal
+    {
+        private readonly Lock _gate = new();
+        private CancellationTokenSource? _source;
+        private bool _ended;
+
+        /// <summary>A token cancelled when the activation starts deactivating (already cancelled if it has).</summary>
+        public CancellationToken Token
+        {
+            get
+            {
+                lock (_gate)
+                {
+                    return _ended ? new CancellationToken(canceled: true) : (_source ??= new CancellationTokenSource()).Token;
+                }
+            }
+        }
+
+        /// <summary>Marks the activation as ending and cancels the token handed out, if any; repeated calls do nothing.</summary>
+        public void End()
+        {
+            CancellationTokenSource? source;
+            lock (_gate)
+            {
+                if (_ended)
+                {
+                    return;
+                }
+
+                _ended = true;
+                source = _source;
+            }
+
+            source?.Cancel();
+        }
+    }
 
     /// <summary>Observes deactivations from the first stage of the silo's start to the last of its stop.</summary>
     public sealed class Observer : ILifecycleParticipant<ISiloLifecycle>, IObserver<GrainLifecycleEvents.LifecycleEvent>
@@ -50,12 +90,10 @@ public static class ActivationEnding
 
         public void OnNext(GrainLifecycleEvents.LifecycleEvent value)
         {
-            // Only grains that ask for the token are tracked: an entry for every deactivating activation would cost memory
-            // for nothing (measured in P3: a table entry per collected board).
-            if (value is GrainLifecycleEvents.Deactivating { GrainContext.GrainInstance: IDeactivationAware } deactivating)
+            // Also for an activation that has not asked for its token yet: if it asks later, it gets it cancelled.
+            if (value is GrainLifecycleEvents.Deactivating { GrainContext.GrainInstance: IDeactivationAware grain })
             {
-                // Also for an activation that has not asked for its token yet: it gets it cancelled.
-                TokenSource(deactivating.GrainContext).Cancel();
+                grain.EndingSignal.End();
             }
         }
 

@@ -30,6 +30,8 @@ public sealed class SelfCallProbeGrain : Grain, ISelfCallProbeGrain, ActivationE
     /// <summary>How the timer's call to the grain itself ended ("stopped" when the activation's ending token stopped it), by grain id.</summary>
     public static ConcurrentDictionary<Guid, TaskCompletionSource<string>> Outcome { get; } = new();
 
+    public ActivationEnding.Signal EndingSignal { get; } = new();
+
     public static TaskCompletionSource Signal(ConcurrentDictionary<Guid, TaskCompletionSource> signals, Guid id) =>
         signals.GetOrAdd(id, _ => new(TaskCreationOptions.RunContinuationsAsynchronously));
 

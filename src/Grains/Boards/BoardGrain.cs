@@ -69,6 +69,9 @@ public sealed partial class BoardGrain(
     /// <summary>Whether this activation saw the notice's dispatch finish (the deliver reminder is gone then).</summary>
     private bool _noticeSettled;
 
+    /// <inheritdoc />
+    public ActivationEnding.Signal EndingSignal { get; } = new();
+
     private DateTimeOffset NextOutcomeCheck => NextCheck(State.Delivery!.HandedOffAt);
 
     /// <summary>
