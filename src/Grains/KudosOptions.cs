@@ -41,7 +41,8 @@ public sealed class KudosOptions
 
     /// <summary>
     /// After this many activations were deactivated (idle collection after a burst), the silo runs one full, compacting
-    /// garbage collection that returns the freed memory to the operating system; checked once a minute. An idle silo
+    /// garbage collection that returns the freed memory to the operating system; checked once a minute, and only once the
+    /// wave has slowed (fewer than this many deactivations in the last minute). An idle silo
     /// allocates too little to collect on its own, so without it the memory of collected boards stays with the process.
     /// 0 turns it off.
     /// </summary>

@@ -8,7 +8,10 @@ using Xunit;
 
 namespace Kudos.IntegrationTests;
 
-/// <summary>The silo's memory trim: one collection once enough activations were deactivated, then counting afresh.</summary>
+/// <summary>
+/// The silo's memory trim: one collection once enough activations were deactivated and the wave has slowed, then
+/// counting afresh.
+/// </summary>
 public sealed class MemoryTrimTests
 {
     [Fact]
@@ -29,6 +32,26 @@ public sealed class MemoryTrimTests
         // Nothing deactivated since: no second collection.
         Assert.False(trim.TrimIfDue());
         Assert.Equal(1, collections);
+    }
+
+    [Fact]
+    public void A_wave_of_deactivations_is_trimmed_once_it_slows_down()
+    {
+        var collections = 0;
+        var trim = Trim(threshold: 3, () => collections++);
+
+        // 5, then 4 in a check period: the wave goes on, the heap is still full of live activations.
+        Deactivate(trim, 5);
+        Assert.False(trim.TrimIfDue());
+        Deactivate(trim, 4);
+        Assert.False(trim.TrimIfDue());
+        Assert.Equal(9, trim.Pending);
+
+        // 2 in the last period: fewer than the threshold, so the wave has slowed and everything counted is trimmed.
+        Deactivate(trim, 2);
+        Assert.True(trim.TrimIfDue());
+        Assert.Equal(1, collections);
+        Assert.Equal(0, trim.Pending);
     }
 
     [Fact]
@@ -57,6 +80,7 @@ public sealed class MemoryTrimTests
         };
 
         Deactivate(trim, 1);
+        Assert.False(trim.TrimIfDue());
         Assert.True(trim.TrimIfDue());
         Assert.Equal(["collect", "native"], steps);
     }
@@ -72,6 +96,7 @@ public sealed class MemoryTrimTests
         garbage.Clear();
 
         Deactivate(trim, 1);
+        Assert.False(trim.TrimIfDue());
         Assert.True(trim.TrimIfDue());
         Assert.True(GC.GetTotalMemory(forceFullCollection: false) < withGarbage - 5_000_000, $"{withGarbage} before");
 

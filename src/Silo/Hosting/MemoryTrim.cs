@@ -11,7 +11,9 @@ namespace Kudos.Silo.Hosting;
 /// delivered) the activations are deactivated by idle collection, but an idle silo allocates too little to trigger a
 /// full collection, so the garbage they left stays in the heap and in the process's resident memory indefinitely. Once a
 /// minute this counts the deactivations since the last trim; from <see cref="KudosOptions.MemoryTrimAfterDeactivations"/>
-/// on it runs one blocking, compacting collection in aggressive mode (which also decommits the freed space), then asks the
+/// on, once the wave has slowed (fewer than that many in the last minute: trimming while tens of thousands of activations
+/// are still alive blocked the silo for 600–750 ms and freed little), it runs one blocking, compacting collection in
+/// aggressive mode (which also decommits the freed space), then asks the
 /// C library to return the free pages of its native heaps (<c>malloc_trim</c>: the runtime's and the libraries' native
 /// allocations of the burst — with a heap per thread that ran them, glibc keeps their freed pages resident otherwise).
 /// A silo under steady load collects on its own and is rarely trimmed: the count only grows with deactivations.
@@ -25,6 +27,8 @@ public sealed partial class MemoryTrim(IOptions<KudosOptions> options, TimeProvi
     private IDisposable? _subscription;
     private ITimer? _timer;
     private long _deactivated;
+    private long _atLastTrim;
+    private long _atLastCheck;
 
     /// <summary>Runs the collection; replaceable in tests.</summary>
     public Action Collect { get; init; } = static () =>
@@ -37,7 +41,7 @@ public sealed partial class MemoryTrim(IOptions<KudosOptions> options, TimeProvi
     public Action TrimNative { get; init; } = static () => NativeHeap.Trim();
 
     /// <summary>Deactivations counted since the last trim.</summary>
-    public long Pending => Interlocked.Read(ref _deactivated);
+    public long Pending => Interlocked.Read(ref _deactivated) - _atLastTrim;
 
     public void Participate(ISiloLifecycle lifecycle) => lifecycle.Subscribe(
         nameof(MemoryTrim),
@@ -61,17 +65,23 @@ public sealed partial class MemoryTrim(IOptions<KudosOptions> options, TimeProvi
             }
         });
 
-    /// <summary>Trims when enough activations were deactivated since the last trim; true if it did.</summary>
+    /// <summary>
+    /// Trims when enough activations were deactivated since the last trim and fewer than that many since the previous
+    /// check (the wave has slowed); true if it did. Called by one timer, so never concurrently.
+    /// </summary>
     public bool TrimIfDue()
     {
         var threshold = options.Value.MemoryTrimAfterDeactivations;
-        var deactivated = Interlocked.Read(ref _deactivated);
-        if (threshold <= 0 || deactivated < threshold)
+        var total = Interlocked.Read(ref _deactivated);
+        var deactivated = total - _atLastTrim;
+        var recent = total - _atLastCheck;
+        _atLastCheck = total;
+        if (threshold <= 0 || deactivated < threshold || recent >= threshold)
         {
             return false;
         }
 
-        Interlocked.Add(ref _deactivated, -deactivated);
+        _atLastTrim = total;
         var before = GC.GetTotalMemory(forceFullCollection: false);
         var residentBefore = Environment.WorkingSet;
         var started = time.GetTimestamp();
