@@ -12,7 +12,7 @@ namespace Kudos.Silo.Hosting;
 /// full collection, so the garbage they left stays in the heap and in the process's resident memory indefinitely. Once a
 /// minute this counts the deactivations since the last trim; from <see cref="KudosOptions.MemoryTrimAfterDeactivations"/>
 /// on, once the wave has slowed (fewer than that many in the last minute: trimming while tens of thousands of activations
-/// are still alive blocked the silo for 600–750 ms and freed little), it runs one blocking, compacting collection in
+/// are still alive blocked the silo for 540–750 ms and freed little), it runs one blocking, compacting collection in
 /// aggressive mode (which also decommits the freed space), then asks the
 /// C library to return the free pages of its native heaps (<c>malloc_trim</c>: the runtime's and the libraries' native
 /// allocations of the burst — with a heap per thread that ran them, glibc keeps their freed pages resident otherwise).
