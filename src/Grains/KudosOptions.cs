@@ -29,6 +29,21 @@ public sealed class KudosOptions
     /// </summary>
     public int DueWorkConcurrency { get; set; } = 16;
 
+    /// <summary>
+    /// A board with fewer cards than this is "thin": its owner is warned <see cref="FewCardsWarningLead"/> before the
+    /// instant, and "deliver now" needs an explicit confirmation (<c>confirmFewCards=true</c>). 0 turns both off.
+    /// </summary>
+    public int FewCardsThreshold { get; set; } = 3;
+
+    /// <summary>
+    /// How long before the delivery instant the owner of a thin board is warned by email (once per instant; not when the
+    /// instant was set closer than this, nor while the owner's address is unconfirmed).
+    /// </summary>
+    public TimeSpan FewCardsWarningLead { get; set; } = TimeSpan.FromHours(48);
+
+    /// <summary>What a new board does at its instant with no cards when its owner does not choose.</summary>
+    public Boards.EmptyBoardPolicy DefaultEmptyBoardPolicy { get; set; } = Boards.EmptyBoardPolicy.HoldAndAsk;
+
     /// <summary>How long before the delivery instant invitees who have not posted are reminded.</summary>
     public TimeSpan InviteReminderLead { get; set; } = TimeSpan.FromHours(24);
 

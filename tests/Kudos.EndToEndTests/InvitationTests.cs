@@ -99,7 +99,7 @@ public sealed partial class InvitationTests(StackFixture fixture)
         Assert.Equal("Suppressed", invitation.Dispatch.Status);
 
         var forThem = await Stack.CreateBoardAsync(Api.NewBoard(invitee, deliverAt: null), ct);
-        using (var deliver = await Stack.Http.SendAsync(Stack.Request(HttpMethod.Post, $"/api/boards/{forThem.Id}/deliver", forThem.OwnerKey), ct))
+        using (var deliver = await Stack.Http.SendAsync(Stack.Request(HttpMethod.Post, $"/api/boards/{forThem.Id}/deliver?confirmFewCards=true", forThem.OwnerKey), ct))
         {
             Assert.Equal(HttpStatusCode.OK, deliver.StatusCode);
         }

@@ -156,7 +156,7 @@ public sealed partial class JourneyTests(StackFixture fixture, ITestOutputHelper
         await Stack.AddCardAsync(board, "Linus", "Ship it.", ct);
 
         var requested = DateTimeOffset.UtcNow;
-        using var deliver = await Stack.Http.SendAsync(Stack.Request(HttpMethod.Post, $"/api/boards/{board.Id}/deliver", board.OwnerKey), ct);
+        using var deliver = await Stack.Http.SendAsync(Stack.Request(HttpMethod.Post, $"/api/boards/{board.Id}/deliver?confirmFewCards=true", board.OwnerKey), ct);
         var view = await Api.ReadAsync<OwnerViewDto>(deliver, HttpStatusCode.OK, ct);
         Assert.Equal("Delivered", view.Status);
 
@@ -167,7 +167,7 @@ public sealed partial class JourneyTests(StackFixture fixture, ITestOutputHelper
         using var cards = await Stack.Http.SendAsync(Stack.Request(HttpMethod.Get, $"/api/boards/{board.Id}/cards", board.OwnerKey), ct);
         Assert.Single(await Api.ReadAsync<List<CardDto>>(cards, HttpStatusCode.OK, ct));
 
-        using var twice = await Stack.Http.SendAsync(Stack.Request(HttpMethod.Post, $"/api/boards/{board.Id}/deliver", board.OwnerKey), ct);
+        using var twice = await Stack.Http.SendAsync(Stack.Request(HttpMethod.Post, $"/api/boards/{board.Id}/deliver?confirmFewCards=true", board.OwnerKey), ct);
         Assert.Equal("board_delivered", (await Api.ProblemAsync(twice, HttpStatusCode.Conflict, ct)).Code);
     }
 

@@ -180,7 +180,7 @@ public sealed partial class OwnerConfirmationTests(OwnerStackFixture fixture)
             Assert.Equal(HttpStatusCode.Forbidden, cards.StatusCode);
         }
 
-        using (var deliver = await Stack.Http.SendAsync(Stack.Request(HttpMethod.Post, $"/api/boards/{board.Id}/deliver", board.OwnerKey), ct))
+        using (var deliver = await Stack.Http.SendAsync(Stack.Request(HttpMethod.Post, $"/api/boards/{board.Id}/deliver?confirmFewCards=true", board.OwnerKey), ct))
         {
             Assert.Equal("owner_unconfirmed", (await Api.ProblemAsync(deliver, HttpStatusCode.Conflict, ct)).Code);
         }

@@ -18,7 +18,7 @@ public sealed class SmtpFailureTests(StackFixture fixture)
         await Stack.Smtp.AddFaultAsync(new SmtpFault(recipient, Stage: "rcpt", Code: 451, Message: "4.3.0 Try again later", Times: 2), ct);
 
         var board = await Stack.CreateBoardAsync(Api.NewBoard(recipient, deliverAt: null), ct);
-        using var deliver = await Stack.Http.SendAsync(Stack.Request(HttpMethod.Post, $"/api/boards/{board.Id}/deliver", board.OwnerKey), ct);
+        using var deliver = await Stack.Http.SendAsync(Stack.Request(HttpMethod.Post, $"/api/boards/{board.Id}/deliver?confirmFewCards=true", board.OwnerKey), ct);
         Assert.Equal(HttpStatusCode.OK, deliver.StatusCode);
 
         var mails = await Mail.ForAsync(Stack, recipient, 1, TimeSpan.FromSeconds(30), ct);
@@ -37,7 +37,7 @@ public sealed class SmtpFailureTests(StackFixture fixture)
         await Stack.Smtp.AddFaultAsync(new SmtpFault(recipient, Stage: "rcpt", Code: 550, Message: "5.1.1 No such user here"), ct);
 
         var board = await Stack.CreateBoardAsync(Api.NewBoard(recipient, deliverAt: null), ct);
-        using var deliver = await Stack.Http.SendAsync(Stack.Request(HttpMethod.Post, $"/api/boards/{board.Id}/deliver", board.OwnerKey), ct);
+        using var deliver = await Stack.Http.SendAsync(Stack.Request(HttpMethod.Post, $"/api/boards/{board.Id}/deliver?confirmFewCards=true", board.OwnerKey), ct);
         Assert.Equal(HttpStatusCode.OK, deliver.StatusCode);
 
         var view = await Stack.OwnerViewOnceDeliveryIsAsync(board, "Failed", TimeSpan.FromSeconds(20), ct);

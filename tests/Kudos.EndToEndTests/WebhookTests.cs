@@ -16,7 +16,7 @@ public sealed class WebhookTests(StackFixture fixture)
         var recipient = to ?? TestAddresses.Unique("events");
         var owner = TestAddresses.Unique("owner");
         var board = await Stack.CreateBoardAsync(Api.NewBoard(recipient, deliverAt: null, ownerEmail: owner), ct);
-        using (var deliver = await Stack.Http.SendAsync(Stack.Request(HttpMethod.Post, $"/api/boards/{board.Id}/deliver", board.OwnerKey), ct))
+        using (var deliver = await Stack.Http.SendAsync(Stack.Request(HttpMethod.Post, $"/api/boards/{board.Id}/deliver?confirmFewCards=true", board.OwnerKey), ct))
         {
             Assert.Equal(HttpStatusCode.OK, deliver.StatusCode);
         }
@@ -82,7 +82,7 @@ public sealed class WebhookTests(StackFixture fixture)
 
         // The next send to that address ends Suppressed.
         var next = await Stack.CreateBoardAsync(Api.NewBoard(recipient, deliverAt: null), ct);
-        using (var deliver = await Stack.Http.SendAsync(Stack.Request(HttpMethod.Post, $"/api/boards/{next.Id}/deliver", next.OwnerKey), ct))
+        using (var deliver = await Stack.Http.SendAsync(Stack.Request(HttpMethod.Post, $"/api/boards/{next.Id}/deliver?confirmFewCards=true", next.OwnerKey), ct))
         {
             Assert.Equal(HttpStatusCode.OK, deliver.StatusCode);
         }

@@ -33,6 +33,9 @@ public class GrainCluster : IAsyncLifetime
     public Dictionary<string, string?> Settings { get; } = new()
     {
         ["Kudos:ReminderPeriod"] = "00:00:02",
+
+        // Tests of other features deliver boards without cards.
+        ["Kudos:DefaultEmptyBoardPolicy"] = "DeliverAnyway",
         ["Email:From"] = "Kudos <kudos@kudos.test>",
         ["Email:Retry:BaseDelay"] = "00:00:00.200",
         ["Email:Retry:Factor"] = "2",

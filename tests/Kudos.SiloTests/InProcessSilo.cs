@@ -53,6 +53,9 @@ public sealed class InProcessSilo : IAsyncLifetime
             ["Kudos:ReminderPeriod"] = ReminderPeriod.ToString(),
             ["Kudos:InviteReminderLead"] = InviteReminderLead.ToString(),
             ["Owners:RequireConfirmation"] = "false",
+
+            // Tests of other features deliver boards without cards; the empty-board tests choose each board's policy.
+            ["Kudos:DefaultEmptyBoardPolicy"] = "DeliverAnyway",
             ["Email:Alerts:WebhookUrl"] = Alerts.Url,
             ["Email:From"] = "Kudos <kudos@example.test>",
             ["Smtp:Host"] = "127.0.0.1",

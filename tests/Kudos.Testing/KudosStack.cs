@@ -19,7 +19,7 @@ public sealed class KudosStack : IAsyncDisposable
     /// stack started with <c>defaultRateLimits: true</c> runs with the product's defaults instead.
     /// </summary>
     public static readonly IReadOnlyDictionary<string, string> RaisedRateLimits =
-        new[] { "CreateBoard", "AddCard", "Invite", "Deliver", "Unsubscribe", "Webhook" }
+        new[] { "CreateBoard", "AddCard", "Invite", "Deliver", "Unsubscribe", "Webhook", "UploadImage", "React" }
             .ToDictionary(policy => $"RateLimits__{policy}__PermitsPerMinute", _ => "1000000");
 
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
@@ -118,6 +118,9 @@ public sealed class KudosStack : IAsyncDisposable
             ["Owners__Quotas__BoardsPerDay"] = "1000000",
             ["Owners__Quotas__UnconfirmedBoardsPerDay"] = "1000000",
             ["Owners__Quotas__InvitationsPerDay"] = "1000000",
+
+            // Tests of other features deliver boards without cards; the empty-board tests choose each board's policy.
+            ["Kudos__DefaultEmptyBoardPolicy"] = "DeliverAnyway",
         };
         var overrides = defaultRateLimits ? [] : RaisedRateLimits.ToList();
         overrides.AddRange(environment ?? new Dictionary<string, string>());

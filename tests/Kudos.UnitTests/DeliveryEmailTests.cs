@@ -17,7 +17,12 @@ public sealed class DeliveryEmailTests
         DeliveredAt = new DateTimeOffset(2026, 12, 24, 17, 0, 0, TimeSpan.Zero),
     };
 
-    private static readonly CardState[] Cards = [new() { AuthorName = "Alan" }, new() { AuthorName = "Alan" }, new() { AuthorName = "Kate" }];
+    private static readonly CardState[] Cards =
+    [
+        new() { AuthorName = "Alan", CreatedAt = DateTimeOffset.UnixEpoch },
+        new() { AuthorName = "Alan", CreatedAt = DateTimeOffset.UnixEpoch.AddMinutes(1) },
+        new() { AuthorName = "Kate", CreatedAt = DateTimeOffset.UnixEpoch.AddMinutes(2) },
+    ];
 
     [Fact]
     public void The_link_carries_the_key_in_the_fragment()
@@ -37,9 +42,22 @@ public sealed class DeliveryEmailTests
         Assert.Contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp; co", email.HtmlBody, StringComparison.Ordinal);
         Assert.Contains("k=y&amp;z", email.HtmlBody, StringComparison.Ordinal);
         Assert.Contains("Hi Ada \"<b>\" Lovelace,", email.TextBody, StringComparison.Ordinal);
-        Assert.Contains("2 people wrote 3 cards", email.TextBody, StringComparison.Ordinal);
-        Assert.Contains("18:00 (Europe/Paris)", email.TextBody, StringComparison.Ordinal);
+        Assert.Contains("Alan and Kate wrote 3 cards for you", email.TextBody, StringComparison.Ordinal);
+        Assert.Contains("gathered by Grace", email.TextBody, StringComparison.Ordinal);
+        Assert.Contains("Thursday 24 December 2026 at 18:00 (Europe/Paris)", email.TextBody, StringComparison.Ordinal);
+        Assert.Contains("\nhttps://kudos.example/b/x#k=y&z\n", email.TextBody, StringComparison.Ordinal);
         Assert.Equal("ada@example.com", Assert.Single(email.To).Address);
+        Assert.Equal(EmailPriorities.Delivery, email.Priority);
+    }
+
+    [Fact]
+    public void The_owners_note_is_quoted_in_both_parts()
+    {
+        var board = Board();
+        board.NoteToRecipient = "Merry <Christmas>\nfrom all of us";
+        var email = DeliveryEmail.Compose(Guid.NewGuid(), board, Cards, "https://kudos.example/b/x#k=y");
+        Assert.Contains("Merry &lt;Christmas&gt;<br>from all of us", email.HtmlBody, StringComparison.Ordinal);
+        Assert.Contains("> Merry <Christmas>\n> from all of us\n", email.TextBody, StringComparison.Ordinal);
     }
 
     [Fact]

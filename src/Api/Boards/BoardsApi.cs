@@ -39,6 +39,8 @@ public static class BoardsApi
             .AcceptsKeys(ApiKey.Owner, ApiKey.OwnerCredential).WithBodyProblems(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict);
         boards.MapPost("/{id:guid}/deliver", DeliverNowAsync).WithName("DeliverBoardNow").RequireRateLimiting(RateLimits.Deliver)
             .WithSummary("Owner: unlock the board now and send the recipient's email.")
+            .WithDescription("A board with fewer cards than the operator's threshold (fewCardsThreshold in the board's view; no cards at all included) "
+                + "answers 409 few_cards_unconfirmed unless confirmFewCards=true: the owner has been shown how few there are.")
             .AcceptsKeys(ApiKey.Owner, ApiKey.OwnerCredential).WithProblems(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict);
         boards.MapDelete("/{id:guid}", CancelBoardAsync).WithName("CancelBoard")
             .WithSummary("Owner: cancel the board; it will never be delivered.")
@@ -48,13 +50,13 @@ public static class BoardsApi
             .AcceptsKeys(ApiKey.Owner, ApiKey.OwnerCredential).WithBodyProblems(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict).Idempotent();
         boards.MapGet("/{id:guid}/summary", GetSummaryAsync).WithName("GetBoardSummary")
             .WithSummary("Contributor, owner or recipient: title, recipient name, deliverAt, status and card count.")
-            .AcceptsKeys(ApiKey.Contribute, ApiKey.Owner, ApiKey.Recipient, ApiKey.OwnerCredential).WithProblems(StatusCodes.Status404NotFound);
+            .AcceptsKeys(ApiKey.Contribute, ApiKey.Owner, ApiKey.Recipient, ApiKey.Reader, ApiKey.OwnerCredential).WithProblems(StatusCodes.Status404NotFound);
         boards.MapPost("/{id:guid}/cards", AddCardAsync).WithName("AddCard").RequireRateLimiting(RateLimits.AddCard)
             .WithSummary("Contributor: post a sealed card; returns its key once.")
             .AcceptsKeys(ApiKey.Contribute).WithBodyProblems(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict).Idempotent();
         boards.MapGet("/{id:guid}/cards", GetCardsAsync).WithName("GetCards")
             .WithSummary("Recipient, owner or contributor: every card, after delivery only (403 while sealed).")
-            .AcceptsKeys(ApiKey.Recipient, ApiKey.Owner, ApiKey.Contribute, ApiKey.OwnerCredential).WithProblems(StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound);
+            .AcceptsKeys(ApiKey.Recipient, ApiKey.Owner, ApiKey.Contribute, ApiKey.Reader, ApiKey.OwnerCredential).WithProblems(StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound);
         boards.MapGet("/{id:guid}/cards/{cardId:guid}", GetCardAsync).WithName("GetCard")
             .WithSummary("Author: read one's own card with its key.")
             .AcceptsKeys(ApiKey.Card).WithProblems(StatusCodes.Status404NotFound);
@@ -78,7 +80,9 @@ public static class BoardsApi
             body.OwnerEmail ?? "",
             Instants.ParseOptional(body.DeliverAt, "deliverAt"),
             body.TimeZone,
-            body.ContributorEmails);
+            body.ContributorEmails,
+            body.NoteToRecipient,
+            body.EmptyBoardPolicy);
         var retry = await idempotency.ReadAsync(http, "POST /api/boards", command, keyCount: 2);
         var id = retry is null ? Guid.NewGuid() : Idempotency.BoardId(retry);
         var credential = CapabilityKey.From(http);
@@ -102,12 +106,13 @@ public static class BoardsApi
     {
         var key = CapabilityKey.From(http);
         var body = RequestBodies.Required(request, http);
-        var command = new UpdateBoard(body.Title, body.RecipientName, body.RecipientEmail, Instants.ParseOptional(body.DeliverAt, "deliverAt"), body.TimeZone);
+        var command = new UpdateBoard(
+            body.Title, body.RecipientName, body.RecipientEmail, Instants.ParseOptional(body.DeliverAt, "deliverAt"), body.TimeZone, body.NoteToRecipient, body.EmptyBoardPolicy);
         return TypedResults.Ok(await grains.GetGrain<IBoardGrain>(id).UpdateAsync(key, command));
     }
 
-    private static async Task<Ok<BoardOwnerView>> DeliverNowAsync(Guid id, HttpRequest request, IGrainFactory grains) =>
-        TypedResults.Ok(await grains.GetGrain<IBoardGrain>(id).DeliverNowAsync(CapabilityKey.From(request)));
+    private static async Task<Ok<BoardOwnerView>> DeliverNowAsync(Guid id, HttpRequest request, IGrainFactory grains, bool? confirmFewCards = null) =>
+        TypedResults.Ok(await grains.GetGrain<IBoardGrain>(id).DeliverNowAsync(CapabilityKey.From(request), confirmFewCards ?? false));
 
     private static async Task<NoContent> CancelBoardAsync(Guid id, HttpRequest request, IGrainFactory grains)
     {
@@ -131,7 +136,7 @@ public static class BoardsApi
     {
         var key = CapabilityKey.From(http);
         var body = RequestBodies.Required(request, http);
-        var card = new NewCard(body.AuthorName ?? "", body.Message ?? "", body.InviteToken);
+        var card = new NewCard(body.AuthorName ?? "", body.Message ?? "", body.InviteToken, body.AuthorEmail);
         var retry = await idempotency.ReadAsync(http, $"POST /api/boards/{id:N}/cards", card, keyCount: 1);
         var created = await grains.GetGrain<IBoardGrain>(id).AddCardAsync(key, card, retry);
         return TypedResults.Created($"/api/boards/{id}/cards/{created.CardId}", created);

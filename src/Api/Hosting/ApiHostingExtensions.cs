@@ -50,6 +50,7 @@ public static class ApiHostingExtensions
 
         builder.Services.AddSingleton<Idempotency>();
         builder.Services.AddKudosRateLimits(configuration);
+        builder.Services.AddCardPictures(configuration);
         builder.Services.Configure<AdminOptions>(configuration.GetSection(AdminOptions.Section));
         builder.Services.Configure<EmailEventsWebhookOptions>(configuration.GetSection(EmailEventsWebhookOptions.Section));
         builder.Services.AddSingleton(TimeProvider.System);
@@ -92,6 +93,8 @@ public static class ApiHostingExtensions
         app.MapKudosMetrics();
         app.MapKudosDashboard();
         app.MapBoardsApi();
+        app.MapCardPictures();
+        app.MapThanks();
         app.MapAdminApi();
         app.MapOwnersApi();
         app.MapUnsubscribe();

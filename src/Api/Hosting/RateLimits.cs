@@ -26,8 +26,20 @@ public sealed class RateLimitOptions
     /// <summary><c>POST /api/boards</c>: needs no credential and can email up to 100 strangers, so the strictest.</summary>
     public RateLimit CreateBoard { get; set; } = new() { PermitsPerMinute = 40 };
 
-    /// <summary><c>POST /api/boards/{id}/cards</c>: needs a contribution key; sends no email.</summary>
+    /// <summary>
+    /// <c>POST /api/boards/{id}/cards</c>: needs a contribution key; a card with <c>authorEmail</c> sends its author a receipt
+    /// (waiting, like invitations, while the owner is unconfirmed or held).
+    /// </summary>
     public RateLimit AddCard { get; set; } = new() { PermitsPerMinute = 120 };
+
+    /// <summary><c>POST /api/boards/{id}/cards/{cardId}/images</c>: needs a card key; each upload (≤ 5 MB) is decoded and re-encoded.</summary>
+    public RateLimit UploadImage { get; set; } = new() { PermitsPerMinute = 20 };
+
+    /// <summary>
+    /// After delivery: reactions (<c>PUT/DELETE …/reactions/{reaction}</c>) and the recipient's thanks
+    /// (<c>POST /api/boards/{id}/thanks</c>, which emails the owner and contributors, once per board).
+    /// </summary>
+    public RateLimit React { get; set; } = new() { PermitsPerMinute = 120 };
 
     /// <summary><c>POST /api/boards/{id}/invitations</c>: needs the owner key; each call can email up to 100 addresses.</summary>
     public RateLimit Invite { get; set; } = new() { PermitsPerMinute = 30 };
@@ -58,6 +70,8 @@ public static class RateLimits
 {
     public const string CreateBoard = "CreateBoard";
     public const string AddCard = "AddCard";
+    public const string UploadImage = "UploadImage";
+    public const string React = "React";
     public const string Invite = "Invite";
     public const string Deliver = "Deliver";
     public const string Unsubscribe = "Unsubscribe";
@@ -74,7 +88,7 @@ public static class RateLimits
     [
         (CreateBoard, o => o.CreateBoard), (AddCard, o => o.AddCard), (Invite, o => o.Invite),
         (Deliver, o => o.Deliver), (Unsubscribe, o => o.Unsubscribe), (Webhook, o => o.Webhook),
-        (OwnerConfirmation, o => o.OwnerConfirmation),
+        (OwnerConfirmation, o => o.OwnerConfirmation), (UploadImage, o => o.UploadImage), (React, o => o.React),
     ];
 
     public static IServiceCollection AddKudosRateLimits(this IServiceCollection services, IConfiguration configuration)

@@ -35,6 +35,19 @@ public static class ApiProblems
         return Create(status, title, ex.Code, ex.Detail, ex.Field);
     }
 
+    /// <summary>A picture the image pipeline refused: its status (413, 415 or 422), code and detail.</summary>
+    public static ProblemDetails FromImage(Images.ImageRejectedException ex) => Create(
+        ex.StatusCode,
+        ex.StatusCode switch
+        {
+            StatusCodes.Status413PayloadTooLarge => "Picture too large",
+            StatusCodes.Status415UnsupportedMediaType => "Unsupported picture type",
+            _ => "Picture refused",
+        },
+        ex.Code,
+        ex.Detail,
+        field: null);
+
     /// <summary>A problem for what the framework found wrong while reading the request, or null when it is something else.</summary>
     public static ProblemDetails? FromRequestReading(Exception exception, HttpRequest request) => exception switch
     {

@@ -16,6 +16,7 @@ public sealed partial class KudosExceptionHandler(IProblemDetailsService problem
         var problem = (exception is OrleansException { InnerException: System.Data.Common.DbException } ? exception.InnerException : exception) switch
         {
             KudosException ex => ApiProblems.FromKudos(ex),
+            Images.ImageRejectedException ex => ApiProblems.FromImage(ex),
             SiloUnavailableException or OrleansMessageRejectionException or Orleans.Runtime.Messaging.ConnectionFailedException or GatewayTooBusyException
                 or TimeoutException or System.Data.Common.DbException => new ProblemDetails
                 {

@@ -23,10 +23,16 @@ public enum ApiKey
 
     /// <summary>The owner credential issued when the owner confirmed their address (<c>oc_…</c>): opens every board of that address.</summary>
     OwnerCredential,
+
+    /// <summary>A contributor's own key, from the "delivered" email sent to contributors who left an address: reads and reacts after delivery.</summary>
+    Reader,
 }
 
 /// <summary>Endpoint metadata: the keys an operation accepts (any one of them); <paramref name="Optional"/> when it works without one too.</summary>
 public sealed record AcceptsKeysMetadata(IReadOnlyList<ApiKey> Keys, bool Optional = false);
+
+/// <summary>Endpoint metadata: the request body is a file of one of <paramref name="ContentTypes"/>, sent as is (its type checked by the handler).</summary>
+public sealed record BinaryBodyMetadata(IReadOnlyList<string> ContentTypes);
 
 /// <summary>Endpoint metadata: the operation honours an <c>Idempotency-Key</c> header.</summary>
 public sealed record IdempotentMetadata;

@@ -25,6 +25,8 @@ public static class OpenApiSetup
     [
         ("Boards", "Boards and their cards: the owner's, contributors' and recipient's operations, each with its capability key."),
         ("Admin", "Operators: dispatches, held messages, suppressions, analytics and email health (admin key)."),
+        ("Pictures", "Pictures on cards: uploaded by their author, re-encoded by the API, sealed like the card's text."),
+        ("Thanks", "After delivery: reactions to cards and the recipient's thank-you note."),
         ("Webhooks", "Signed events from the email provider."),
         ("Unsubscribe", "RFC 8058 one-click unsubscribe links from invitation and reminder emails (HTML pages)."),
     ];
@@ -106,6 +108,16 @@ public static class OpenApiSetup
                 }
             }
 
+            if (metadata.OfType<BinaryBodyMetadata>().LastOrDefault() is { } binary)
+            {
+                operation.RequestBody = new OpenApiRequestBody
+                {
+                    Required = true,
+                    Content = binary.ContentTypes.ToDictionary(type => type, _ => new OpenApiMediaType()),
+                };
+            }
+
+            DescribeBinaryImages(operation);
             DescribeProblems(operation);
             OpenApiExamples.Apply(operation);
             return Task.CompletedTask;
@@ -186,6 +198,20 @@ public static class OpenApiSetup
         operation.Description = operation.Description is { Length: > 0 } existing ? $"{existing}\n\n{line}" : line;
     }
 
+    /// <summary>Pictures travel as raw bytes (the body of an upload, the answer of a read), not base64 or a JSON stream object.</summary>
+    private static void DescribeBinaryImages(OpenApiOperation operation)
+    {
+        var contents = (operation.RequestBody?.Content ?? new Dictionary<string, OpenApiMediaType>())
+            .Concat(operation.Responses?.Values.SelectMany(r => r.Content ?? new Dictionary<string, OpenApiMediaType>()) ?? []);
+        foreach (var (type, media) in contents)
+        {
+            if (type.StartsWith("image/", StringComparison.Ordinal) && media is OpenApiMediaType concrete)
+            {
+                concrete.Schema = new OpenApiSchema { Type = JsonSchemaType.String, Format = "binary" };
+            }
+        }
+    }
+
     private static string KeyName(ApiKey key) => key switch
     {
         ApiKey.Owner => "owner",
@@ -194,6 +220,7 @@ public static class OpenApiSetup
         ApiKey.Recipient => "recipient",
         ApiKey.Admin => "admin",
         ApiKey.OwnerCredential => "owner credential (`oc_…`)",
+        ApiKey.Reader => "reader (a contributor's own, from their \"delivered\" email)",
         _ => throw new ArgumentOutOfRangeException(nameof(key), key, null),
     };
 

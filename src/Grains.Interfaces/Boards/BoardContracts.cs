@@ -10,7 +10,19 @@ public sealed record CreateBoard(
     string OwnerEmail,
     DateTimeOffset? DeliverAt,
     string? TimeZone,
-    IReadOnlyList<string>? ContributorEmails = null);
+    IReadOnlyList<string>? ContributorEmails = null,
+    string? NoteToRecipient = null,
+    EmptyBoardPolicy? EmptyBoardPolicy = null);
+
+/// <summary>What happens at the delivery instant when nobody has written a card.</summary>
+public enum EmptyBoardPolicy
+{
+    /// <summary>Nothing is sent: the board stays open for cards and the owner is emailed to choose (the default).</summary>
+    HoldAndAsk = 0,
+
+    /// <summary>The recipient gets the board anyway (with the owner's note, if any).</summary>
+    DeliverAnyway = 1,
+}
 
 /// <summary>A partial update by the owner; null members are left as they are.</summary>
 [GenerateSerializer, Immutable, Alias("kudos.update-board")]
@@ -19,7 +31,9 @@ public sealed record UpdateBoard(
     string? RecipientName,
     string? RecipientEmail,
     DateTimeOffset? DeliverAt,
-    string? TimeZone);
+    string? TimeZone,
+    string? NoteToRecipient = null,
+    EmptyBoardPolicy? EmptyBoardPolicy = null);
 
 /// <summary>
 /// The result of creating a board: the only time the owner and contribution keys are seen in clear.
@@ -90,9 +104,16 @@ public sealed record BoardOwnerView(
     IReadOnlyList<InviteeView>? Invitees = null,
     bool OwnerConfirmationPending = false,
     bool InvitationsHeld = false,
-    int WaitingEmails = 0);
+    int WaitingEmails = 0,
+    string? NoteToRecipient = null,
+    EmptyBoardPolicy EmptyBoardPolicy = EmptyBoardPolicy.HoldAndAsk,
+    int FewCardsThreshold = 0,
+    ThanksView? Thanks = null);
 
-/// <summary>What a contributor's form needs.</summary>
+/// <summary>
+/// What a contributor's form or the recipient's page needs. After delivery only: the owner's note to the recipient and
+/// the recipient's thanks.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("kudos.board-summary")]
 public sealed record BoardSummary(
     Guid Id,
@@ -101,11 +122,31 @@ public sealed record BoardSummary(
     BoardStatus Status,
     DateTimeOffset? DeliverAt,
     string TimeZone,
-    int CardCount);
+    int CardCount,
+    string OwnerName = "",
+    string? NoteToRecipient = null,
+    ThanksView? Thanks = null,
+    DateTimeOffset? DeliveredAt = null,
+    BoardViewer Viewer = BoardViewer.Contributor);
+
+/// <summary>Whose key opened the board: what the page offers (only the recipient sends thanks; contributors' shared key cannot react).</summary>
+public enum BoardViewer
+{
+    Contributor = 0,
+    Owner = 1,
+    Recipient = 2,
+
+    /// <summary>A contributor's own key from their "delivered" email.</summary>
+    Reader = 3,
+}
+
+/// <summary>The recipient's thank-you note, sent once after delivery to the owner and every contributor who left an address.</summary>
+[GenerateSerializer, Immutable, Alias("kudos.thanks-view")]
+public sealed record ThanksView(string Message, DateTimeOffset SentAt, int Recipients);
 
 /// <summary>A new card from a contributor.</summary>
 [GenerateSerializer, Immutable, Alias("kudos.new-card")]
-public sealed record NewCard(string AuthorName, string Message, string? InviteToken = null);
+public sealed record NewCard(string AuthorName, string Message, string? InviteToken = null, string? AuthorEmail = null);
 
 /// <summary>An invited contributor as the owner sees it.</summary>
 [GenerateSerializer, Immutable, Alias("kudos.invitee-view")]
@@ -117,4 +158,29 @@ public sealed record CardCreated(Guid CardId, string CardKey);
 
 /// <summary>One card as its reader may see it.</summary>
 [GenerateSerializer, Immutable, Alias("kudos.card-view")]
-public sealed record CardView(Guid Id, string AuthorName, string Message, DateTimeOffset CreatedAt, DateTimeOffset? EditedAt);
+public sealed record CardView(
+    Guid Id,
+    string AuthorName,
+    string Message,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset? EditedAt,
+    IReadOnlyList<CardImageView> Images,
+    IReadOnlyList<ReactionCount> Reactions);
+
+/// <summary>A picture on a card (re-encoded by the API; the original bytes are never kept).</summary>
+[GenerateSerializer, Immutable, Alias("kudos.card-image-view")]
+public sealed record CardImageView(Guid Id, string ContentType, int Width, int Height, int Length);
+
+/// <summary>
+/// How many readers gave a card one reaction (see <see cref="Reactions"/>); <paramref name="Mine"/>: the reader asking is one.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("kudos.reaction-count")]
+public sealed record ReactionCount(string Reaction, int Count, bool Mine);
+
+/// <summary>A processed picture for a card: what the API's image pipeline made of an upload.</summary>
+[GenerateSerializer, Immutable, Alias("kudos.card-image-upload")]
+public sealed record CardImageUpload(byte[] Bytes, string ContentType, int Width, int Height);
+
+/// <summary>A picture's bytes for a reader allowed to see it.</summary>
+[GenerateSerializer, Immutable, Alias("kudos.card-image-content")]
+public sealed record CardImageContent(byte[] Bytes, string ContentType, bool Sealed);

@@ -10,6 +10,9 @@ public static class BoardLimits
     public const int MaxEmailLength = Email.Addresses.MaxLength;
     public const int MaxTimeZoneLength = 64;
     public const int MaxInvitees = 100;
+    public const int MaxNoteLength = 2000;
+    public const int MaxThanksLength = 2000;
+    public const int MaxImagesPerCard = 2;
 
     /// <summary>How far ahead a delivery may be scheduled.</summary>
     public static readonly TimeSpan MaxScheduleAhead = TimeSpan.FromDays(366);

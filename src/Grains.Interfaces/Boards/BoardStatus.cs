@@ -1,6 +1,6 @@
 namespace Kudos.Grains.Boards;
 
-/// <summary>The lifecycle of a board: Draft → Scheduled → Delivered, or Cancelled; Scheduled → AwaitingOwnerConfirmation → Delivered when the owner confirms late.</summary>
+/// <summary>The lifecycle of a board: Draft → Scheduled → Delivered, or Cancelled; Scheduled → AwaitingOwnerConfirmation → Delivered when the owner confirms late; Scheduled → HeldEmpty when nobody wrote.</summary>
 public enum BoardStatus
 {
     /// <summary>Not created yet (no such board).</summary>
@@ -23,4 +23,11 @@ public enum BoardStatus
     /// delivered as soon as the owner confirms.
     /// </summary>
     AwaitingOwnerConfirmation = 5,
+
+    /// <summary>
+    /// The delivery instant came with no cards and the owner chose to be asked (<see cref="EmptyBoardPolicy.HoldAndAsk"/>):
+    /// nothing was sent, posting stays open, and the owner was emailed. A new instant schedules it again; "deliver now"
+    /// (confirmed) sends it.
+    /// </summary>
+    HeldEmpty = 6,
 }

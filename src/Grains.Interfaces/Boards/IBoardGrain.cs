@@ -37,8 +37,11 @@ public interface IBoardGrain : IGrainWithGuidKey
     /// <summary>Changes title, recipient or schedule before delivery; a new instant moves the reminder.</summary>
     Task<BoardOwnerView> UpdateAsync(string ownerKey, UpdateBoard command);
 
-    /// <summary>Unlocks the board now and hands the delivery email to dispatch.</summary>
-    Task<BoardOwnerView> DeliverNowAsync(string ownerKey);
+    /// <summary>
+    /// Unlocks the board now and hands the delivery email to dispatch. A board with fewer cards than the operator's
+    /// threshold needs <paramref name="confirmFewCards"/> (otherwise 409 <c>few_cards_unconfirmed</c>).
+    /// </summary>
+    Task<BoardOwnerView> DeliverNowAsync(string ownerKey, bool confirmFewCards = false);
 
     /// <summary>Cancels the board: it will never be delivered and its reminder is removed.</summary>
     Task CancelAsync(string ownerKey);
@@ -60,6 +63,21 @@ public interface IBoardGrain : IGrainWithGuidKey
 
     /// <summary>All cards, for the recipient, owner or contributors: after delivery only, otherwise Forbidden.</summary>
     Task<IReadOnlyList<CardView>> GetCardsAsync(string key);
+
+    /// <summary>Adds a processed picture to one's own card (its key) while posting is open; at most <see cref="BoardLimits.MaxImagesPerCard"/>.</summary>
+    Task<CardImageView> AddCardImageAsync(Guid cardId, string cardKey, CardImageUpload image);
+
+    /// <summary>Removes a picture from one's own card while posting is open.</summary>
+    Task RemoveCardImageAsync(Guid cardId, Guid imageId, string cardKey);
+
+    /// <summary>A picture: for its author at any time, for every reader of the board after delivery; NotFound otherwise.</summary>
+    Task<CardImageContent> GetCardImageAsync(Guid cardId, Guid imageId, string key);
+
+    /// <summary>Gives (<paramref name="on"/>) or takes back a reaction after delivery (recipient, owner or a contributor's own key); returns the card's counts.</summary>
+    Task<IReadOnlyList<ReactionCount>> ReactAsync(Guid cardId, string key, string reaction, bool on);
+
+    /// <summary>The recipient's thank-you note, once after delivery: emailed to the owner and every contributor who left an address.</summary>
+    Task<ThanksView> SendThanksAsync(string recipientKey, string message);
 
     /// <summary>
     /// Invites contributors by email: each gets a personal contribution link, and a reminder before the delivery

@@ -17,6 +17,18 @@ public static class EmailTypes
     public const string OwnerNotice = "owner-notice";
     public const string OwnerConfirmation = "owner-confirmation";
 
+    /// <summary>A contributor's receipt for their card, with its personal link.</summary>
+    public const string CardReceipt = "card-receipt";
+
+    /// <summary>A contributor told the board they wrote on was delivered, with their own link to it.</summary>
+    public const string ContributorDelivered = "contributor-delivered";
+
+    /// <summary>The recipient's thank-you note, to the owner and the contributors who left an address.</summary>
+    public const string Thanks = "thanks";
+
+    /// <summary>The owner warned before the instant (few cards) or told an empty board was held.</summary>
+    public const string OwnerWarning = "owner-warning";
+
     /// <summary>The kinds a recipient can unsubscribe from (RFC 8058); deliveries and notices are not among them.</summary>
     public static readonly IReadOnlySet<string> Unsubscribable = new HashSet<string>(StringComparer.Ordinal) { Invitation, Reminder };
 }

@@ -23,6 +23,18 @@ public static class EmailPriorities
 
     /// <summary>An invitation to contribute.</summary>
     public const int Invitation = Default;
+
+    /// <summary>The owner's warning before the instant (few cards) or that an empty board was held: they may want to act.</summary>
+    public const int OwnerWarning = 4;
+
+    /// <summary>A contributor's receipt for the card they just wrote.</summary>
+    public const int CardReceipt = 4;
+
+    /// <summary>The recipient's thank-you note.</summary>
+    public const int Thanks = Default;
+
+    /// <summary>A contributor told the board was delivered.</summary>
+    public const int ContributorDelivered = 6;
 }
 
 /// <summary>Limits on a message handed to the outbox (documented in the README).</summary>

@@ -41,4 +41,16 @@ public sealed partial class BoardGrain
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Board {BoardId}: no outcome yet from {DispatchId} ({Status}); woke it")]
     private partial void LogOutcomeAwaited(Guid boardId, string dispatchId, DispatchStatus status);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Board {BoardId} due at {DeliverAt} has no cards: held, and its owner asked")]
+    private partial void LogHeldEmpty(Guid boardId, DateTimeOffset? deliverAt);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Board {BoardId} has {CardCount} cards before its instant {DeliverAt}: its owner was warned")]
+    private partial void LogFewCardsWarned(Guid boardId, int cardCount, DateTimeOffset deliverAt);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Board {BoardId} card {CardId}: picture {ImageId} stored ({Length} bytes)")]
+    private partial void LogImageAdded(Guid boardId, Guid cardId, Guid imageId, int length);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Board {BoardId}: the recipient's thanks recorded for {Recipients} people")]
+    private partial void LogThanked(Guid boardId, int recipients);
 }

@@ -48,7 +48,7 @@ public sealed partial class BoardGrain(
         DeliverReminder,
         options.Value.ReminderPeriod,
         time,
-        () => State.Status == BoardStatus.Scheduled ? State.DeliverAt
+        () => State.Status == BoardStatus.Scheduled ? FewCardsWarningAt ?? State.DeliverAt
             : State.Delivery is not { } delivery ? null
             : State.Outbox.Count > 0 ? time.GetUtcNow()
             : delivery.OutcomeAt is null ? NextOutcomeCheck
@@ -120,6 +120,12 @@ public sealed partial class BoardGrain(
 
     private BoardState State => board.State;
 
+    private BoardRules.BoardDefaults Defaults => new(options.Value.DefaultEmptyBoardPolicy, options.Value.FewCardsWarningLead);
+
+    /// <summary>When the owner of a thin board is warned, while that is still ahead of the instant (see <see cref="BoardRules.FewCardsWarningAt"/>).</summary>
+    private DateTimeOffset? FewCardsWarningAt =>
+        BoardRules.FewCardsWarningAt(State, options.Value.FewCardsWarningLead, options.Value.FewCardsThreshold) is { } at && at < State.DeliverAt ? at : null;
+
     private Guid Id => this.GetPrimaryKey();
 
     private IOwnerGrain Owner => GrainFactory.GetGrain<IOwnerGrain>(Addresses.Normalize(State.OwnerEmail));
@@ -168,7 +174,7 @@ public sealed partial class BoardGrain(
         // The owner's quotas are counted before the board is written; if one is exhausted the board is dropped from memory.
         await this.ResetOnFailureAsync(board, async () =>
         {
-            (ownerKey, contributeKey) = BoardRules.Create(State, command, now, request?.Keys);
+            (ownerKey, contributeKey) = BoardRules.Create(State, command, now, request?.Keys, Defaults);
             confirmed = await IsOwnerConfirmedAsync(ownerCredential);
             IReadOnlyList<string> invitationIds = [.. (command.ContributorEmails ?? []).Select(e => InvitationEmail.InvitationId(Id, e)).Distinct()];
             var standing = await Owner.AdmitBoardAsync(Id, confirmed, invitationIds);
@@ -276,7 +282,7 @@ public sealed partial class BoardGrain(
     public async Task<BoardOwnerView> UpdateAsync(string ownerKey, UpdateBoard command)
     {
         await EnsureOwnerAsync(ownerKey);
-        var moved = BoardRules.Update(State, command, time.GetUtcNow());
+        var moved = BoardRules.Update(State, command, time.GetUtcNow(), Defaults);
         await board.WriteStateAsync();
         if (moved)
         {
@@ -288,11 +294,12 @@ public sealed partial class BoardGrain(
         return await OwnerViewAsync();
     }
 
-    public async Task<BoardOwnerView> DeliverNowAsync(string ownerKey)
+    public async Task<BoardOwnerView> DeliverNowAsync(string ownerKey, bool confirmFewCards = false)
     {
         await EnsureOwnerAsync(ownerKey);
         BoardRules.EnsureNotFinal(State);
         BoardRules.EnsureOwnerConfirmed(State);
+        BoardRules.EnsureFewCardsConfirmed((await CardsAsync()).Count, options.Value.FewCardsThreshold, confirmFewCards);
         await DeliverAsync(force: true, "now");
         return await OwnerViewAsync();
     }
@@ -363,9 +370,22 @@ public sealed partial class BoardGrain(
 
     public async Task<BoardSummary> GetSummaryAsync(string key)
     {
-        await EnsureAnyKeyAsync(key);
+        var (viewer, _) = await ViewerAsync(key);
         var cards = await CardsAsync();
-        return new BoardSummary(Id, State.Title, State.RecipientName, State.Status, State.DeliverAt, State.TimeZone, cards.Count);
+        var delivered = State.Status == BoardStatus.Delivered;
+        return new BoardSummary(
+            Id,
+            State.Title,
+            State.RecipientName,
+            State.Status,
+            State.DeliverAt,
+            State.TimeZone,
+            cards.Count,
+            State.OwnerName,
+            delivered ? State.NoteToRecipient : null,
+            delivered ? ThanksView() : null,
+            State.DeliveredAt,
+            viewer);
     }
 
     /// <summary>One insert of the card; the board's state is written only for an invitee's first card.</summary>
@@ -387,11 +407,18 @@ public sealed partial class BoardGrain(
         {
             await cardStore.AddAsync(Id, added);
             cards.Add(added);
-            if (inviteeFirstPost)
+
+            // The receipt (with the card's own link: its key is in clear only now) is recorded with the card, and waits
+            // like invitations while the owner is unconfirmed or held.
+            var receipt = added.AuthorEmail is not null && Record(
+                CardReceiptEmail.DispatchId(Id, added.Id),
+                CardReceiptEmail.Compose(Id, State, added, CardReceiptEmail.CardUrl(options.Value.PublicBaseUrl, Id, contributeKey, added.Id, cardKey)));
+            if (inviteeFirstPost || receipt)
             {
                 await board.WriteStateAsync();
             }
         });
+        await HandOffAsync();
         return new CardCreated(added.Id, cardKey);
     }
 
@@ -433,10 +460,118 @@ public sealed partial class BoardGrain(
 
     public async Task<IReadOnlyList<CardView>> GetCardsAsync(string key)
     {
-        await EnsureAnyKeyAsync(key);
+        var (_, reader) = await ViewerAsync(key);
         BoardRules.EnsureUnsealed(State);
         var cards = await CardsAsync();
-        return [.. cards.OrderBy(c => c.CreatedAt).Select(ToView)];
+        return [.. cards.OrderBy(c => c.CreatedAt).Select(c => ToView(c, reader))];
+    }
+
+    /// <summary>Stores a processed picture and lists it on the author's card, in one statement; while posting is open.</summary>
+    public async Task<CardImageView> AddCardImageAsync(Guid cardId, string cardKey, CardImageUpload image)
+    {
+        var card = await FindCardAsync(cardId, cardKey);
+        BoardRules.EnsureCanAddImage(State, card, time.GetUtcNow());
+        var added = new CardImageState { Id = Guid.NewGuid(), ContentType = image.ContentType, Width = image.Width, Height = image.Height, Length = image.Bytes.Length };
+        card.Images.Add(added);
+        try
+        {
+            await cardStore.AddImageAsync(Id, card, added.Id, added.ContentType, image.Bytes);
+        }
+        catch
+        {
+            card.Images.Remove(added);
+            throw;
+        }
+
+        LogImageAdded(Id, cardId, added.Id, added.Length);
+        return ToView(added);
+    }
+
+    public async Task RemoveCardImageAsync(Guid cardId, Guid imageId, string cardKey)
+    {
+        var card = await FindCardAsync(cardId, cardKey);
+        var image = card.Images.Find(i => i.Id == imageId) ?? throw KudosException.NotFound("picture");
+        BoardRules.RemoveImage(State, time.GetUtcNow());
+        card.Images.Remove(image);
+        try
+        {
+            await cardStore.RemoveImageAsync(Id, card, imageId);
+        }
+        catch
+        {
+            card.Images.Add(image);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// A picture for its author (the card's key) at any time, or, once delivered, for any reader of the board; everyone
+    /// else is answered as for an unknown picture, so sealed pictures cannot be probed.
+    /// </summary>
+    public async Task<CardImageContent> GetCardImageAsync(Guid cardId, Guid imageId, string key)
+    {
+        var card = State.Status == BoardStatus.None ? null : (await CardsAsync()).Find(c => c.Id == cardId);
+        var image = card?.Images.Find(i => i.Id == imageId);
+        var allowed = card is not null && image is not null
+            && (CapabilityKeys.Matches(key, card.KeyHash) || (State.Status == BoardStatus.Delivered && await ViewerOrNullAsync(key) is not null));
+        if (!allowed || await cardStore.ReadImageAsync(Id, imageId) is not { } bytes)
+        {
+            throw KudosException.NotFound("picture");
+        }
+
+        return new CardImageContent(bytes, image!.ContentType, State.Status != BoardStatus.Delivered);
+    }
+
+    /// <summary>A reaction given or taken back by the recipient, the owner or a contributor with their own key; after delivery.</summary>
+    public async Task<IReadOnlyList<ReactionCount>> ReactAsync(Guid cardId, string key, string reaction, bool on)
+    {
+        var (_, reader) = await ViewerAsync(key);
+        var card = (await CardsAsync()).Find(c => c.Id == cardId) ?? throw KudosException.NotFound("card");
+        if (reader is null)
+        {
+            BoardRules.EnsureUnsealed(State);
+            throw new KudosException(
+                KudosErrorKind.Forbidden,
+                "reaction_needs_own_link",
+                "The shared contribution link cannot react; use the personal link from your \u201cdelivered\u201d email or receipt.");
+        }
+
+        if (BoardRules.React(State, card, reader, reaction, on))
+        {
+            try
+            {
+                await cardStore.UpdateReactionsAsync(Id, card);
+            }
+            catch
+            {
+                BoardRules.React(State, card, reader, reaction, !on);
+                throw;
+            }
+        }
+
+        return ToView(card, reader).Reactions;
+    }
+
+    /// <summary>
+    /// The recipient's thank-you note, once: recorded with an email to the owner and to every contributor who left an
+    /// address (invitees who posted, authors who gave one), in one write, then handed off.
+    /// </summary>
+    public async Task<ThanksView> SendThanksAsync(string recipientKey, string message)
+    {
+        EnsureKey(recipientKey, State.RecipientKeyHash ?? "");
+        var contributors = ContributorAddresses(await CardsAsync());
+        var now = time.GetUtcNow();
+        BoardRules.Thank(State, message, contributors.Count + 1, now);
+        Record(ContributorEmails.ThanksId(Id, State.OwnerEmail), ContributorEmails.Thanks(Id, State, new Mailbox(State.OwnerName, State.OwnerEmail), toOwner: true, State.Thanks!.Message));
+        foreach (var to in contributors)
+        {
+            Record(ContributorEmails.ThanksId(Id, to.Address), ContributorEmails.Thanks(Id, State, to, toOwner: false, State.Thanks.Message));
+        }
+
+        await this.ResetOnFailureAsync(board, () => board.WriteStateAsync());
+        LogThanked(Id, contributors.Count + 1);
+        await HandOffAsync();
+        return ThanksView()!;
     }
 
     /// <summary>
@@ -571,7 +706,7 @@ public sealed partial class BoardGrain(
         State.Waiting.AddRange(held);
     }
 
-    private bool MustWait(EmailMessage email) => InvitationsWait && email.EmailType is EmailTypes.Invitation or EmailTypes.Reminder;
+    private bool MustWait(EmailMessage email) => InvitationsWait && email.EmailType is EmailTypes.Invitation or EmailTypes.Reminder or EmailTypes.CardReceipt;
 
     /// <summary>Puts an email in the outbox, once per dispatch id; the caller writes the state, then calls <see cref="HandOffAsync"/>.</summary>
     private bool Record(string dispatchId, EmailMessage email)
@@ -645,7 +780,7 @@ public sealed partial class BoardGrain(
             await Outbox.CancelAsync();
         }
 
-        if (State.Status is BoardStatus.Delivered or BoardStatus.Cancelled or BoardStatus.AwaitingOwnerConfirmation)
+        if (State.Status is BoardStatus.Delivered or BoardStatus.Cancelled or BoardStatus.AwaitingOwnerConfirmation or BoardStatus.HeldEmpty)
         {
             if (!AwaitingOutcome && !AwaitingNotice)
             {
@@ -703,6 +838,7 @@ public sealed partial class BoardGrain(
 
     private async Task ReconcileStepsAsync()
     {
+        await WarnFewCardsAsync();
         await DeliverAsync(force: false, "reminder");
         if (AwaitingOutcome && State.Outbox.Count == 0)
         {
@@ -718,6 +854,33 @@ public sealed partial class BoardGrain(
             // Restores a reminder lost between a state write and its registration, and arms the timer for a near instant.
             await Deliver.EnsureAsync();
         }
+    }
+
+    /// <summary>
+    /// At the warning's instant, tells the owner of a thin board (fewer cards than <see cref="KudosOptions.FewCardsThreshold"/>);
+    /// either way the instant is marked as checked, and the deliver reminder moves on to the delivery instant.
+    /// </summary>
+    private async Task WarnFewCardsAsync()
+    {
+        if (FewCardsWarningAt is not { } warnAt || time.GetUtcNow() < warnAt)
+        {
+            return;
+        }
+
+        var deliverAt = State.DeliverAt!.Value;
+        var count = (await CardsAsync()).Count;
+        if (count < options.Value.FewCardsThreshold)
+        {
+            Record(
+                OwnerWarningEmail.FewCardsId(Id, deliverAt),
+                OwnerWarningEmail.FewCards(Id, State, count, options.Value.FewCardsThreshold, PublicLinks.OwnerPage(options.Value.PublicBaseUrl, Id)));
+            LogFewCardsWarned(Id, count, deliverAt);
+        }
+
+        State.FewCardsWarnedFor = deliverAt;
+        await board.WriteStateAsync();
+        await Deliver.ScheduleAsync();
+        await HandOffAsync();
     }
 
     /// <summary>Unlocks when due (or when forced), recording the delivery email in the same write, then hands off.</summary>
@@ -736,7 +899,15 @@ public sealed partial class BoardGrain(
             await board.WriteStateAsync();
             LogAwaitingOwner(Id, State.DeliverAt);
         }
-        else if (State.Status is BoardStatus.Draft or BoardStatus.Scheduled && (force || BoardRules.IsDue(State, now)))
+        else if (!force && BoardRules.IsDue(State, now) && State.EmptyBoardPolicy == EmptyBoardPolicy.HoldAndAsk && (await CardsAsync()).Count == 0)
+        {
+            // Nobody wrote: nothing goes to the recipient; the owner is asked (once per instant), and posting stays open.
+            BoardRules.HoldEmpty(State);
+            Record(OwnerWarningEmail.HeldEmptyId(Id, State.DeliverAt!.Value), OwnerWarningEmail.HeldEmpty(Id, State, PublicLinks.OwnerPage(options.Value.PublicBaseUrl, Id)));
+            await board.WriteStateAsync();
+            LogHeldEmpty(Id, State.DeliverAt);
+        }
+        else if (State.Status is BoardStatus.Draft or BoardStatus.Scheduled or BoardStatus.HeldEmpty && (force || BoardRules.IsDue(State, now)))
         {
             using var activity = KudosMetrics.StartDelivery(Id, trigger);
             var cards = await CardsAsync();
@@ -744,6 +915,7 @@ public sealed partial class BoardGrain(
             var url = DeliveryEmail.RecipientUrl(options.Value.PublicBaseUrl, Id, recipientKey);
             State.Delivery = new DeliveryState { DispatchId = DeliveryEmail.DispatchId(Id), RecipientUrl = url };
             Record(State.Delivery.DispatchId, DeliveryEmail.Compose(Id, State, cards, url));
+            RecordContributorsDelivered(cards);
             await board.WriteStateAsync();
             KudosMetrics.BoardDelivered(State.DeliverAt ?? now, now, trigger);
             var lateness = now - (State.DeliverAt ?? now);
@@ -880,7 +1052,11 @@ public sealed partial class BoardGrain(
             InviteeViews(),
             State.OwnerConfirmation is not null,
             State.InvitationsHeld,
-            State.Waiting.Count);
+            State.Waiting.Count,
+            State.NoteToRecipient,
+            State.EmptyBoardPolicy,
+            options.Value.FewCardsThreshold,
+            ThanksView());
     }
 
     private async Task<List<CardState>> CardsAsync() => _cards ??= await cardStore.ReadAsync(Id);
@@ -891,18 +1067,84 @@ public sealed partial class BoardGrain(
         return card is not null && CapabilityKeys.Matches(cardKey, card.KeyHash) ? card : throw KudosException.NotFound("card");
     }
 
-    /// <summary>The owner's, the contributors' or the recipient's key (each compared, without an early exit), or the owner's credential.</summary>
-    private async Task EnsureAnyKeyAsync(string presented)
+    /// <summary>
+    /// Whose key <paramref name="presented"/> is — the owner's (or their credential), the contributors', the recipient's, or
+    /// a contributor's own reader key — and the reader id their reactions are recorded under (none for the shared
+    /// contribution key); anything else is answered as an unknown board.
+    /// </summary>
+    private async Task<(BoardViewer Viewer, string? Reader)> ViewerAsync(string presented) =>
+        await ViewerOrNullAsync(presented) ?? throw KudosException.NotFound("board");
+
+    /// <summary>Every stored key hash is compared (no early exit); the owner's credential is looked up only when none matched.</summary>
+    private async Task<(BoardViewer Viewer, string? Reader)?> ViewerOrNullAsync(string presented)
     {
-        if (State.Status == BoardStatus.None
-            || !(CapabilityKeys.Matches(presented, State.OwnerKeyHash)
-                 | CapabilityKeys.Matches(presented, State.ContributeKeyHash)
-                 | CapabilityKeys.Matches(presented, State.RecipientKeyHash)
-                 || await IsOwnerCredentialAsync(presented)))
+        if (State.Status == BoardStatus.None)
         {
-            throw KudosException.NotFound("board");
+            return null;
+        }
+
+        var owner = CapabilityKeys.Matches(presented, State.OwnerKeyHash);
+        var contributor = CapabilityKeys.Matches(presented, State.ContributeKeyHash);
+        var recipient = CapabilityKeys.Matches(presented, State.RecipientKeyHash);
+        var readerIndex = -1;
+        for (var i = 0; i < State.ReaderKeyHashes.Count; i++)
+        {
+            if (CapabilityKeys.Matches(presented, State.ReaderKeyHashes[i]))
+            {
+                readerIndex = i;
+            }
+        }
+
+        return recipient ? (BoardViewer.Recipient, RecipientReader)
+            : owner ? (BoardViewer.Owner, OwnerReader)
+            : contributor ? (BoardViewer.Contributor, null)
+            : readerIndex >= 0 ? (BoardViewer.Reader, $"reader:{readerIndex}")
+            : await IsOwnerCredentialAsync(presented) ? (BoardViewer.Owner, OwnerReader)
+            : null;
+    }
+
+    private const string RecipientReader = "recipient";
+    private const string OwnerReader = "owner";
+
+    /// <summary>
+    /// The contributors who left an address — invitees who posted and authors who gave one — once each (by normalized
+    /// address), without the owner (who hears as the owner) and the recipient.
+    /// </summary>
+    private List<Mailbox> ContributorAddresses(IReadOnlyCollection<CardState> cards)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal) { Addresses.Normalize(State.OwnerEmail), Addresses.Normalize(State.RecipientEmail) };
+        var addresses = new List<Mailbox>();
+        foreach (var (name, email) in cards.Where(c => c.AuthorEmail is not null).OrderBy(c => c.CreatedAt).Select(c => (c.AuthorName, c.AuthorEmail!))
+                     .Concat(State.Invitees.Where(i => i.PostedAt is not null).Select(i => ("", i.Email))))
+        {
+            if (seen.Add(Addresses.Normalize(email)))
+            {
+                addresses.Add(new Mailbox(name, email));
+            }
+        }
+
+        return addresses;
+    }
+
+    /// <summary>
+    /// At delivery: each contributor who left an address gets a key of their own to the board (stored hashed) in a
+    /// "delivered" email, recorded with the delivery's write.
+    /// </summary>
+    private void RecordContributorsDelivered(IReadOnlyCollection<CardState> cards)
+    {
+        var writers = Words.Writers(cards);
+        foreach (var to in ContributorAddresses(cards))
+        {
+            var readerKey = CapabilityKeys.New();
+            State.ReaderKeyHashes.Add(CapabilityKeys.Hash(readerKey));
+            var url = DeliveryEmail.RecipientUrl(options.Value.PublicBaseUrl, Id, readerKey);
+            Record(ContributorEmails.DeliveredId(Id, to.Address), ContributorEmails.Delivered(Id, State, to, cards.Count, writers, url));
         }
     }
+
+    private ThanksView? ThanksView() => State.Thanks is { } thanks ? new ThanksView(thanks.Message, thanks.SentAt, thanks.Recipients) : null;
+
+    private static CardImageView ToView(CardImageState image) => new(image.Id, image.ContentType, image.Width, image.Height, image.Length);
 
     /// <summary>The board's owner key or the owner's credential; anything else is answered as an unknown board.</summary>
     private async Task EnsureOwnerAsync(string presented)
@@ -950,5 +1192,16 @@ public sealed partial class BoardGrain(
         }
     }
 
-    private static CardView ToView(CardState card) => new(card.Id, card.AuthorName, card.Message, card.CreatedAt, card.EditedAt);
+    /// <summary>A card for a reader: <paramref name="reader"/> is who asks, for their own reactions ("recipient", "owner", "reader:n"), or null.</summary>
+    private static CardView ToView(CardState card, string? reader = null) => new(
+        card.Id,
+        card.AuthorName,
+        card.Message,
+        card.CreatedAt,
+        card.EditedAt,
+        [.. card.Images.Select(ToView)],
+        [.. Reactions.Names.Select(name => new ReactionCount(
+            name,
+            card.Reactions.Count(r => r.Reaction == name),
+            reader is not null && card.Reactions.Exists(r => r.Reaction == name && r.By == reader))).Where(r => r.Count > 0)]);
 }

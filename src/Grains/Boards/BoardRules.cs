@@ -8,9 +8,17 @@ namespace Kudos.Grains.Boards;
 /// </summary>
 public static class BoardRules
 {
-    /// <summary>Validates and applies a new board; <paramref name="keys"/> are the owner and contribution keys when the API derived them.</summary>
-    public static (string OwnerKey, string ContributeKey) Create(BoardState state, CreateBoard command, DateTimeOffset now, IReadOnlyList<string>? keys = null)
+    /// <summary>The operator's defaults a board's rules need (from <c>Kudos</c> options).</summary>
+    public sealed record BoardDefaults(EmptyBoardPolicy EmptyBoardPolicy, TimeSpan FewCardsWarningLead)
     {
+        public static readonly BoardDefaults Product = new(EmptyBoardPolicy.HoldAndAsk, TimeSpan.FromHours(48));
+    }
+
+    /// <summary>Validates and applies a new board; <paramref name="keys"/> are the owner and contribution keys when the API derived them.</summary>
+    public static (string OwnerKey, string ContributeKey) Create(
+        BoardState state, CreateBoard command, DateTimeOffset now, IReadOnlyList<string>? keys = null, BoardDefaults? defaults = null)
+    {
+        defaults ??= BoardDefaults.Product;
         if (state.Status != BoardStatus.None)
         {
             throw KudosException.Conflict("board_exists", "A board with this id already exists.");
@@ -23,6 +31,8 @@ public static class BoardRules
         var ownerEmail = InputRules.Email(command.OwnerEmail, "ownerEmail");
         var timeZone = InputRules.TimeZone(command.TimeZone);
         DateTimeOffset? deliverAt = command.DeliverAt is { } at ? InputRules.DeliverAt(at, now) : null;
+        var note = InputRules.OptionalText(command.NoteToRecipient, "noteToRecipient", BoardLimits.MaxNoteLength, multiline: true);
+        var policy = InputRules.Policy(command.EmptyBoardPolicy) ?? defaults.EmptyBoardPolicy;
         var invitees = command.ContributorEmails ?? [];
         if (invitees.Count > BoardLimits.MaxInvitees)
         {
@@ -45,14 +55,18 @@ public static class BoardRules
         state.DeliverAt = deliverAt;
         state.Status = deliverAt is null ? BoardStatus.Draft : BoardStatus.Scheduled;
         state.CreatedAt = now;
+        state.NoteToRecipient = note;
+        state.EmptyBoardPolicy = policy;
+        SkipLateFewCardsWarning(state, now, defaults.FewCardsWarningLead);
         state.OwnerKeyHash = CapabilityKeys.Hash(ownerKey);
         state.ContributeKeyHash = CapabilityKeys.Hash(contributeKey);
         return (ownerKey, contributeKey);
     }
 
     /// <summary>Applies an owner's update; returns whether the delivery instant changed (the reminder must move).</summary>
-    public static bool Update(BoardState state, UpdateBoard command, DateTimeOffset now)
+    public static bool Update(BoardState state, UpdateBoard command, DateTimeOffset now, BoardDefaults? defaults = null)
     {
+        defaults ??= BoardDefaults.Product;
         EnsureNotFinal(state);
         var title = command.Title is null ? state.Title : InputRules.Text(command.Title, "title", BoardLimits.MaxTitleLength);
         var recipientName = command.RecipientName is null
@@ -61,6 +75,12 @@ public static class BoardRules
         var recipientEmail = command.RecipientEmail is null ? state.RecipientEmail : InputRules.Email(command.RecipientEmail, "recipientEmail");
         var timeZone = command.TimeZone is null ? state.TimeZone : InputRules.TimeZone(command.TimeZone);
         var deliverAt = command.DeliverAt is { } at ? InputRules.DeliverAt(at, now) : state.DeliverAt;
+
+        // An empty note removes it.
+        var note = command.NoteToRecipient is null
+            ? state.NoteToRecipient
+            : InputRules.OptionalText(command.NoteToRecipient, "noteToRecipient", BoardLimits.MaxNoteLength, multiline: true);
+        var policy = InputRules.Policy(command.EmptyBoardPolicy) ?? state.EmptyBoardPolicy;
         if (command.DeliverAt is null && state.Status == BoardStatus.AwaitingOwnerConfirmation)
         {
             EnsureOwnerConfirmed(state);
@@ -77,9 +97,16 @@ public static class BoardRules
         state.RecipientEmail = recipientEmail;
         state.TimeZone = timeZone;
         state.DeliverAt = deliverAt;
-        if (deliverAt is not null)
+        state.NoteToRecipient = note;
+        state.EmptyBoardPolicy = policy;
+        if (deliverAt is not null && (moved || state.Status != BoardStatus.HeldEmpty))
         {
             state.Status = BoardStatus.Scheduled;
+        }
+
+        if (moved)
+        {
+            SkipLateFewCardsWarning(state, now, defaults.FewCardsWarningLead);
         }
 
         return moved;
@@ -123,6 +150,7 @@ public static class BoardRules
         EnsurePostingOpen(state, now);
         var authorName = InputRules.Text(card.AuthorName, "authorName", BoardLimits.MaxNameLength);
         var message = InputRules.Text(card.Message, "message", BoardLimits.MaxMessageLength, multiline: true);
+        var authorEmail = string.IsNullOrWhiteSpace(card.AuthorEmail) ? null : InputRules.Email(card.AuthorEmail, "authorEmail");
         if (cards.Count >= BoardLimits.MaxCardsPerBoard)
         {
             throw KudosException.Conflict("board_full", $"A board holds at most {BoardLimits.MaxCardsPerBoard} cards.");
@@ -143,6 +171,7 @@ public static class BoardRules
             Message = message,
             KeyHash = CapabilityKeys.Hash(cardKey),
             CreatedAt = now,
+            AuthorEmail = authorEmail,
         };
         return (added, cardKey, firstPost);
     }
@@ -251,7 +280,7 @@ public static class BoardRules
 
         if (now >= pending.ExpiresAt)
         {
-            throw KudosException.Conflict("confirmation_expired", $"This link expired at {pending.ExpiresAt:yyyy-MM-dd HH:mm} UTC. Open the board page and ask for a new one.");
+            throw KudosException.Conflict("confirmation_expired", $"This link expired on {Words.Date(pending.ExpiresAt, state.TimeZone)}. Open the board page and ask for a new one.");
         }
 
         state.OwnerConfirmation = null;
@@ -282,7 +311,9 @@ public static class BoardRules
     {
         if (state.Status != BoardStatus.Delivered)
         {
-            var until = state.DeliverAt is { } at ? $"until {at:O}" : "until the owner schedules or delivers it";
+            var until = state.DeliverAt is { } at && state.Status == BoardStatus.Scheduled
+                ? $"until {Words.Date(at, state.TimeZone)}"
+                : "until the owner delivers it";
             throw new KudosException(KudosErrorKind.Forbidden, "board_sealed", $"The board is sealed {until}; each author can read only their own card.");
         }
     }
@@ -290,7 +321,7 @@ public static class BoardRules
     /// <summary>Posting is open for drafts and for scheduled boards before their instant.</summary>
     public static bool IsPostingClosed(BoardState state, DateTimeOffset now) => state.Status switch
     {
-        BoardStatus.Draft => false,
+        BoardStatus.Draft or BoardStatus.HeldEmpty => false,
         BoardStatus.Scheduled => state.DeliverAt is { } at && now >= at,
         _ => true,
     };
@@ -304,8 +335,101 @@ public static class BoardRules
 
         if (IsPostingClosed(state, now))
         {
-            throw KudosException.Conflict("posting_closed", $"Posting closed at the delivery instant ({state.DeliverAt:O}); cards can no longer be added or changed.");
+            var at = state.DeliverAt is { } instant ? $" ({Words.Date(instant, state.TimeZone)})" : "";
+            throw KudosException.Conflict("posting_closed", $"Posting closed at the delivery time{at}; cards can no longer be added or changed.");
         }
+    }
+
+    /// <summary>
+    /// When the owner of a thin board is warned: <paramref name="lead"/> before the instant, once per instant; null when
+    /// not scheduled, already warned (or skipped) for this instant, or while the owner's address is unconfirmed.
+    /// </summary>
+    public static DateTimeOffset? FewCardsWarningAt(BoardState state, TimeSpan lead, int threshold) =>
+        threshold > 0 && state.Status == BoardStatus.Scheduled && state.OwnerConfirmation is null
+        && state.DeliverAt is { } at && state.FewCardsWarnedFor != at
+            ? at - lead
+            : null;
+
+    /// <summary>An instant set closer than the warning's lead gets no warning: the owner just chose it, seeing the board.</summary>
+    private static void SkipLateFewCardsWarning(BoardState state, DateTimeOffset now, TimeSpan lead)
+    {
+        if (state.DeliverAt is { } at && at - lead <= now)
+        {
+            state.FewCardsWarnedFor = at;
+        }
+    }
+
+    /// <summary>The instant came with no cards and the owner wants to be asked: nothing is sent, posting stays open.</summary>
+    public static void HoldEmpty(BoardState state) => state.Status = BoardStatus.HeldEmpty;
+
+    /// <summary>Refuses "deliver now" on a board with fewer than <paramref name="threshold"/> cards unless confirmed.</summary>
+    public static void EnsureFewCardsConfirmed(int cardCount, int threshold, bool confirmed)
+    {
+        if (confirmed || cardCount >= threshold)
+        {
+            return;
+        }
+
+        var what = cardCount == 0 ? "This board has no cards yet" : $"This board has only {Words.Count(cardCount, "card")}";
+        throw KudosException.Conflict(
+            "few_cards_unconfirmed",
+            $"{what}. To deliver it anyway, repeat the request with confirmFewCards=true; or invite more people first.");
+    }
+
+    /// <summary>Allows one more picture on <paramref name="card"/>: while posting is open, up to <see cref="BoardLimits.MaxImagesPerCard"/>.</summary>
+    public static void EnsureCanAddImage(BoardState state, CardState card, DateTimeOffset now)
+    {
+        EnsurePostingOpen(state, now);
+        if (card.Images.Count >= BoardLimits.MaxImagesPerCard)
+        {
+            throw KudosException.Conflict("card_images_full", $"A card holds at most {BoardLimits.MaxImagesPerCard} pictures; remove one first.");
+        }
+    }
+
+    /// <summary>Allows removing a picture: while posting is open.</summary>
+    public static void RemoveImage(BoardState state, DateTimeOffset now) => EnsurePostingOpen(state, now);
+
+    /// <summary>
+    /// Gives (<paramref name="on"/>) or takes back a reaction by <paramref name="reader"/> on a delivered board's card;
+    /// returns whether the card changed.
+    /// </summary>
+    public static bool React(BoardState state, CardState card, string reader, string reaction, bool on)
+    {
+        EnsureUnsealed(state);
+        if (!Reactions.Emoji.ContainsKey(reaction))
+        {
+            throw KudosException.Invalid("reaction", $"'reaction' must be one of {string.Join(", ", Reactions.Names)}.");
+        }
+
+        var given = card.Reactions.FindIndex(r => r.Reaction == reaction && r.By == reader);
+        if (on == given >= 0)
+        {
+            return false;
+        }
+
+        if (on)
+        {
+            card.Reactions.Add(new ReactionState { Reaction = reaction, By = reader });
+        }
+        else
+        {
+            card.Reactions.RemoveAt(given);
+        }
+
+        return true;
+    }
+
+    /// <summary>Records the recipient's thank-you note: once, after delivery.</summary>
+    public static void Thank(BoardState state, string? message, int recipients, DateTimeOffset now)
+    {
+        EnsureUnsealed(state);
+        if (state.Thanks is { } sent)
+        {
+            throw KudosException.Conflict("thanks_already_sent", $"Your thanks were already sent on {Words.Date(sent.SentAt, state.TimeZone)}.");
+        }
+
+        var text = InputRules.Text(message, "message", BoardLimits.MaxThanksLength, multiline: true);
+        state.Thanks = new ThanksState { Message = text, SentAt = now, Recipients = recipients };
     }
 
     /// <summary>Refuses any change to a delivered or cancelled board.</summary>

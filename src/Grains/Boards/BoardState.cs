@@ -79,6 +79,34 @@ public sealed class BoardState
 
     /// <summary>The provider reported a hard bounce for the recipient's address: it needs correcting.</summary>
     public bool RecipientAddressInvalid { get; set; }
+
+    /// <summary>The owner's note to the recipient, shown first on the delivered board; sealed like the cards.</summary>
+    public string? NoteToRecipient { get; set; }
+
+    /// <summary>What happens at the instant when the board has no cards.</summary>
+    public EmptyBoardPolicy EmptyBoardPolicy { get; set; }
+
+    /// <summary>The delivery instant the owner was last warned about (few cards), so a moved instant warns again.</summary>
+    public DateTimeOffset? FewCardsWarnedFor { get; set; }
+
+    /// <summary>
+    /// Hashes of the keys minted at delivery for the contributors who left an address (in their "delivered" email): each
+    /// opens the board like the recipient's and reacts as its own reader.
+    /// </summary>
+    public List<string> ReaderKeyHashes { get; set; } = [];
+
+    /// <summary>The recipient's thank-you note, once sent.</summary>
+    public ThanksState? Thanks { get; set; }
+}
+
+/// <summary>The recipient's thank-you note and how many people it went to.</summary>
+public sealed class ThanksState
+{
+    public string Message { get; set; } = "";
+
+    public DateTimeOffset SentAt { get; set; }
+
+    public int Recipients { get; set; }
 }
 
 /// <summary>One card (a row of <see cref="ICardStore"/>); readable by its author (through its key) until delivery.</summary>
@@ -101,6 +129,37 @@ public sealed class CardState
 
     /// <summary>The content fingerprint of that request.</summary>
     public string? RequestFingerprint { get; set; }
+
+    /// <summary>The address the author left (optional): their receipt, the "delivered" email and the thanks go there. Never shown.</summary>
+    public string? AuthorEmail { get; set; }
+
+    /// <summary>The card's pictures (their bytes are rows of their own), in the order added.</summary>
+    public List<CardImageState> Images { get; set; } = [];
+
+    /// <summary>The reactions readers gave the card after delivery.</summary>
+    public List<ReactionState> Reactions { get; set; } = [];
+}
+
+/// <summary>A picture on a card: its id, type and size (the bytes are in the card store's image rows).</summary>
+public sealed class CardImageState
+{
+    public Guid Id { get; set; }
+
+    public string ContentType { get; set; } = "";
+
+    public int Width { get; set; }
+
+    public int Height { get; set; }
+
+    public int Length { get; set; }
+}
+
+/// <summary>One reader's reaction: a name from <see cref="Boards.Reactions"/> and who gave it ("recipient", "owner", "reader:{n}").</summary>
+public sealed class ReactionState
+{
+    public string Reaction { get; set; } = "";
+
+    public string By { get; set; } = "";
 }
 
 /// <summary>

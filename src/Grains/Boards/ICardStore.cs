@@ -15,8 +15,23 @@ public interface ICardStore
     /// <summary>Stores the card's new message and edit time.</summary>
     Task UpdateAsync(Guid boardId, CardState card);
 
-    /// <summary>Removes a card (nothing when it is already gone).</summary>
+    /// <summary>Removes a card and its pictures (nothing when it is already gone).</summary>
     Task RemoveAsync(Guid boardId, Guid cardId);
+
+    /// <summary>
+    /// Stores a picture's bytes and the card's new picture list (<paramref name="card"/>'s <see cref="CardState.Images"/>,
+    /// which already lists it) together: either both are stored or neither.
+    /// </summary>
+    Task AddImageAsync(Guid boardId, CardState card, Guid imageId, string contentType, byte[] bytes);
+
+    /// <summary>Removes a picture's bytes and stores the card's picture list without it, together.</summary>
+    Task RemoveImageAsync(Guid boardId, CardState card, Guid imageId);
+
+    /// <summary>A picture's bytes, or null when there is none with this id on the board.</summary>
+    Task<byte[]?> ReadImageAsync(Guid boardId, Guid imageId);
+
+    /// <summary>Stores the card's reactions.</summary>
+    Task UpdateReactionsAsync(Guid boardId, CardState card);
 
     /// <summary>Adds cards that may already be stored (those are left as they are): moving cards out of an older board state.</summary>
     Task ImportAsync(Guid boardId, IReadOnlyList<CardState> cards);

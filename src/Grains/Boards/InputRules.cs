@@ -30,6 +30,16 @@ public static class InputRules
         return trimmed;
     }
 
+    /// <summary>Like <see cref="Text"/>, but null, empty or blank is allowed and means none (null).</summary>
+    public static string? OptionalText(string? value, string field, int max, bool multiline = false) =>
+        string.IsNullOrWhiteSpace(value) ? null : Text(value, field, max, multiline);
+
+    /// <summary>A known empty-board policy, or null when none was given.</summary>
+    public static EmptyBoardPolicy? Policy(EmptyBoardPolicy? value) =>
+        value is null || Enum.IsDefined(value.Value)
+            ? value
+            : throw KudosException.Invalid("emptyBoardPolicy", "'emptyBoardPolicy' must be HoldAndAsk or DeliverAnyway.");
+
     /// <summary>A single plain address (<see cref="Addresses.TryParse"/>), in trimmed form.</summary>
     public static string Email(string? value, string field)
     {
@@ -69,7 +79,7 @@ public static class InputRules
         var utc = value.ToUniversalTime();
         if (utc <= now)
         {
-            throw KudosException.Invalid("deliverAt", $"'deliverAt' must be in the future; it was {utc:O}, now is {now:O}.");
+            throw KudosException.Invalid("deliverAt", $"'deliverAt' must be in the future; it was {Words.Date(utc, "UTC")}, and it is now {Words.Date(now, "UTC")}.");
         }
 
         if (utc > now + BoardLimits.MaxScheduleAhead)

@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using Kudos.Grains.Email;
@@ -9,8 +7,10 @@ namespace Kudos.Grains.Boards;
 /// <summary>Invitations and their reminder, with RFC 8058 one-click unsubscribe headers.</summary>
 public static class InvitationEmail
 {
+    /// <summary>The dispatch id of the invitation of <paramref name="email"/> (by a hash: addresses never appear in ids).</summary>
     public static string InvitationId(Guid boardId, string email) => $"board-invite/{boardId:N}/{AddressHash(email)}";
 
+    /// <summary>The dispatch id of the reminder of <paramref name="email"/>.</summary>
     public static string ReminderId(Guid boardId, string email) => $"board-invite-reminder/{boardId:N}/{AddressHash(email)}";
 
     /// <summary>The contribution link; the key and the personal invite token travel in the fragment.</summary>
@@ -21,39 +21,28 @@ public static class InvitationEmail
     public static string UnsubscribeUrl(Uri publicBaseUrl, Guid boardId, string unsubscribeToken) =>
         $"{PublicLinks.Base(publicBaseUrl)}/u/{boardId:N}/{unsubscribeToken}";
 
+    /// <summary>The invitation to write a card (or, with <paramref name="reminder"/>, its reminder before delivery).</summary>
     public static EmailMessage Compose(Guid boardId, BoardState board, InviteeState invitee, bool reminder, string? unsubscribeMailbox)
     {
-        static string E(string s) => WebUtility.HtmlEncode(s);
-        var zone = TimeZoneInfo.FindSystemTimeZoneById(board.TimeZone);
-        var when = board.DeliverAt is { } at
-            ? TimeZoneInfo.ConvertTime(at, zone).ToString("dddd d MMMM yyyy, HH:mm", CultureInfo.InvariantCulture) + $" ({board.TimeZone})"
-            : "when the board is delivered";
+        var title = Words.Quoted(board.Title);
+        var when = board.DeliverAt is { } at ? $"on {Words.Date(at, board.TimeZone)}" : $"once {board.OwnerName} picks a day";
         var subject = reminder
-            ? $"Reminder: add your card for {board.RecipientName} before {when}"
+            ? $"Reminder: add your card for {board.RecipientName}" + (board.DeliverAt is { } due ? $" before {Words.Date(due, board.TimeZone)}" : "")
             : $"{board.OwnerName} invites you to write a card for {board.RecipientName}";
         var lead = reminder
-            ? $"The board \"{board.Title}\" for {board.RecipientName} is delivered {when}, and your card is not on it yet."
-            : $"{board.OwnerName} is collecting cards for {board.RecipientName} on the board \"{board.Title}\". It will be delivered {when}.";
-        var text = $"""
-            Hello,
-
-            {lead}
-            Cards stay sealed until then: only you can read yours.
-
-            Write your card: {invitee.InviteUrl}
-
-            Don't want these invitations? Unsubscribe: {invitee.UnsubscribeUrl}
-            """;
-        var html = $"""
-            <!DOCTYPE html>
-            <html lang="en"><head><meta charset="utf-8"><title>{E(subject)}</title></head>
-            <body style="font-family: sans-serif; line-height: 1.5; color: #222;">
-              <p>Hello,</p>
-              <p>{E(lead)}<br>Cards stay sealed until then: only you can read yours.</p>
-              <p><a href="{E(invitee.InviteUrl)}" style="display: inline-block; padding: 10px 16px; background: #5b3cc4; color: #fff; text-decoration: none; border-radius: 6px;">Write your card</a></p>
-              <p style="font-size: 0.85em; color: #666;">Don't want these invitations? <a href="{E(invitee.UnsubscribeUrl)}">Unsubscribe</a>.</p>
-            </body></html>
-            """;
+            ? $"The board {title} for {board.RecipientName} is delivered {when}, and your card is not on it yet."
+            : $"{board.OwnerName} is collecting cards for {board.RecipientName} on the board {title}. It will be delivered {when}.";
+        var (html, text) = EmailLayout.Render(
+            subject,
+            lead,
+            [
+                EmailBlock.Greeting(null),
+                new EmailBlock.Paragraph(lead),
+                new EmailBlock.Paragraph("Cards stay sealed until then: only you can read yours."),
+                new EmailBlock.Small("Don't want these invitations?", "Unsubscribe", invitee.UnsubscribeUrl),
+            ],
+            ("Write your card", invitee.InviteUrl),
+            $"You got this email because {board.OwnerName} invited you to write a card for {board.RecipientName}.");
         var listUnsubscribe = unsubscribeMailbox is { Length: > 0 }
             ? $"<{invitee.UnsubscribeUrl}>, <mailto:{unsubscribeMailbox}?subject=unsubscribe%20{boardId:N}>"
             : $"<{invitee.UnsubscribeUrl}>";

@@ -1,28 +1,37 @@
-using System.Net;
+using System.Globalization;
+using System.Text.RegularExpressions;
 using Kudos.Grains.Email;
 
 namespace Kudos.Grains.Boards;
 
 /// <summary>The owner's emails about the delivery: "delivered", or an urgent notice saying why it was not.</summary>
-public static class OwnerNoticeEmail
+public static partial class OwnerNoticeEmail
 {
     /// <summary>One notice per board and outcome: a repeated report of the same outcome sends nothing more.</summary>
     public static string DispatchId(Guid boardId, DispatchStatus outcome) => $"board-owner-notice/{boardId:N}/{outcome.ToString().ToLowerInvariant()}";
 
-    /// <summary>The notice for <paramref name="outcome"/>, or null when none is due (the owner's own address is the failing one).</summary>
+    /// <summary>
+    /// The notice for <paramref name="outcome"/>, or null when none is due (the owner's own address is the failing one).
+    /// The people's words say what happened and what the owner can do; the mail server's raw reply appears only under
+    /// "Technical details" at the end.
+    /// </summary>
     public static EmailMessage? Compose(Guid boardId, BoardState board, IReadOnlyCollection<CardState> cards, DispatchView outcome)
     {
-        static string E(string? s) => WebUtility.HtmlEncode(s ?? "");
         var owner = new Mailbox(board.OwnerName, board.OwnerEmail);
+        var title = Words.Quoted(board.Title);
+        var why = EmailLayout.BecauseOwner(board);
         if (outcome.Status == DispatchStatus.Sent)
         {
-            var subject = $"Your kudos board \u201c{board.Title}\u201d was delivered to {board.RecipientName}";
-            var text = $"""
-                Hi {board.OwnerName},
-
-                {board.RecipientName} has received the board "{board.Title}" with {cards.Count} card(s) ({outcome.SentAt:u}).
-                """;
-            var html = $"<p>Hi {E(board.OwnerName)},</p><p>{E(board.RecipientName)} has received the board <strong>{E(board.Title)}</strong> with {cards.Count} card(s) ({E(outcome.SentAt?.ToString("u"))}).</p>";
+            var subject = $"Your kudos board {title} was delivered to {board.RecipientName}";
+            var sentAt = outcome.SentAt ?? board.DeliveredAt ?? board.DeliverAt;
+            var lead = $"{board.RecipientName} has received the board {title} with {Words.CountWithArticle(cards.Count, "card")}"
+                + (sentAt is { } at ? $" on {Words.Date(at, board.TimeZone)}." : ".");
+            var (html, text) = EmailLayout.Render(
+                subject,
+                lead,
+                [EmailBlock.Greeting(board.OwnerName), new EmailBlock.Paragraph(lead), new EmailBlock.Paragraph("Thank you for gathering them.")],
+                null,
+                why);
             return new EmailMessage([owner], subject, html, text, EmailTypes.OwnerNotice, boardId.ToString("N"), BackstopBoardId: boardId);
         }
 
@@ -32,32 +41,49 @@ public static class OwnerNoticeEmail
             return null;
         }
 
-        var what = outcome.Status switch
+        var (what, reason) = outcome.Status switch
         {
-            DispatchStatus.Suppressed => "was not sent: the recipient's address is on the suppression list",
-            DispatchStatus.Bounced => "bounced: the recipient's mail server says the address does not exist",
-            DispatchStatus.Complained => "was marked as spam by the recipient",
-            DispatchStatus.Held => "is held: the mail provider does not allow this recipient yet",
-            _ => "could not be delivered",
+            DispatchStatus.Suppressed => ("was not sent", "earlier mail to this address bounced or was reported, so we no longer send to it"),
+            DispatchStatus.Bounced => ("bounced", "the recipient's mail server says the address does not exist"),
+            DispatchStatus.Complained => ("was marked as spam", "the recipient's mail program reported it as spam"),
+            DispatchStatus.Held => ("is held", "our mail provider does not allow sending to this address yet; it waits until we can release it"),
+            _ when outcome.ServerReply?.TrimStart().StartsWith('5') == true => ("could not be delivered", "the recipient's mail server refused the address"),
+            _ => ("could not be delivered", $"we could not reach the recipient's mail server after {Words.Count(Math.Max(outcome.Attempts, 1), "attempt")}"),
         };
-        var urgentSubject = $"Action needed: your kudos board \u201c{board.Title}\u201d {what}";
-        var urgentText = $"""
-            Hi {board.OwnerName},
-
-            The email that gives {board.RecipientName} ({board.RecipientEmail}) access to the board "{board.Title}" {what}.
-
-            Status: {outcome.Status}
-            Reason: {outcome.LastError ?? "(none given)"}
-            Mail server's reply: {outcome.ServerReply ?? "(none)"}
-
-            Check the recipient's address on your board page; you can correct it and deliver again, or contact support.
-            """;
-        var urgentHtml = $"""
-            <p>Hi {E(board.OwnerName)},</p>
-            <p>The email that gives {E(board.RecipientName)} ({E(board.RecipientEmail)}) access to the board <strong>{E(board.Title)}</strong> {E(what)}.</p>
-            <ul><li>Status: {E(outcome.Status.ToString())}</li><li>Reason: {E(outcome.LastError ?? "(none given)")}</li><li>Mail server's reply: {E(outcome.ServerReply ?? "(none)")}</li></ul>
-            <p>Check the recipient's address on your board page; you can correct it and deliver again, or contact support.</p>
-            """;
+        var urgentSubject = $"Action needed: your kudos board {title} {what}";
+        var urgentLead = $"The email that gives {board.RecipientName} ({board.RecipientEmail}) the board {title} {what}: {reason}.";
+        var (urgentHtml, urgentText) = EmailLayout.Render(
+            urgentSubject,
+            urgentLead,
+            [
+                EmailBlock.Greeting(board.OwnerName),
+                new EmailBlock.Paragraph(urgentLead),
+                new EmailBlock.Paragraph("What you can do:"),
+                new EmailBlock.Bullets(outcome.Status == DispatchStatus.Held
+                    ? ["Nothing, for now: the board is delivered as soon as the address is released.", "If it is urgent, contact support with the details below."]
+                    : ["Check the recipient's address on your board page: you can correct it and deliver the board again.", "If the address is right, contact support with the details below."]),
+            ],
+            null,
+            why,
+            Technical(board, outcome));
         return new EmailMessage([owner], urgentSubject, urgentHtml, urgentText, EmailTypes.OwnerNotice, boardId.ToString("N"), Priority: EmailPriorities.OwnerNotice, BackstopBoardId: boardId);
     }
+
+    /// <summary>The outcome as support reads it; an instant in the error reads as a date in the board's zone, like every date.</summary>
+    private static List<string> Technical(BoardState board, DispatchView outcome)
+    {
+        List<string> lines = [$"Status: {outcome.Status}", $"Attempts: {outcome.Attempts}", $"Mail server's reply: {outcome.ServerReply ?? "(none)"}"];
+        if (outcome.LastError is { } error && error != outcome.ServerReply)
+        {
+            lines.Add("Error: " + IsoInstant().Replace(
+                error,
+                m => DateTimeOffset.TryParse(m.Value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at) ? Words.Date(at, board.TimeZone) : m.Value));
+        }
+
+        lines.Add($"Dispatch: {outcome.Id}");
+        return lines;
+    }
+
+    [GeneratedRegex(@"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?")]
+    private static partial Regex IsoInstant();
 }

@@ -188,6 +188,6 @@ public static class OwnerRules
     private static KudosException Exhausted(string code, string detail, DateTimeOffset now)
     {
         var tomorrow = new DateTimeOffset(now.UtcDateTime.Date.AddDays(1), TimeSpan.Zero);
-        return KudosException.Quota(code, $"{detail} It refills at {tomorrow:yyyy-MM-dd HH:mm} UTC.", tomorrow - now);
+        return KudosException.Quota(code, $"{detail} It refills on {Boards.Words.Date(tomorrow, "UTC")}.", tomorrow - now);
     }
 }

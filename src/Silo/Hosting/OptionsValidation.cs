@@ -1,5 +1,6 @@
 using System.Net;
 using Kudos.Grains;
+using Kudos.Grains.Boards;
 using Kudos.Grains.Email;
 using Kudos.Grains.Owners;
 using Kudos.Silo.Email;
@@ -41,7 +42,11 @@ internal sealed class SiloOptionsValidator :
         options.DeliveryOutcomeBackstop < TimeSpan.FromSeconds(1) || options.DeliveryOutcomeBackstop > TimeSpan.FromHours(1)
             ? "Kudos:DeliveryOutcomeBackstop must be between 00:00:01 and 01:00:00." : null,
         options.IdleCollectionAge <= TimeSpan.FromMinutes(1) || options.IdleCollectionAge > TimeSpan.FromDays(1) ? "Kudos:IdleCollectionAge must be more than 00:01:00 and at most 1.00:00:00." : null,
-        options.MemoryTrimAfterDeactivations < 0 ? "Kudos:MemoryTrimAfterDeactivations must not be negative (0 turns the trim off)." : null);
+        options.MemoryTrimAfterDeactivations < 0 ? "Kudos:MemoryTrimAfterDeactivations must not be negative (0 turns the trim off)." : null,
+        options.FewCardsThreshold is < 0 or > BoardLimits.MaxCardsPerBoard ? $"Kudos:FewCardsThreshold must be between 0 and {BoardLimits.MaxCardsPerBoard} (0 turns it off)." : null,
+        options.FewCardsWarningLead < TimeSpan.Zero || options.FewCardsWarningLead > BoardLimits.MaxScheduleAhead
+            ? "Kudos:FewCardsWarningLead must be between 00:00:00 and 366.00:00:00." : null,
+        Enum.IsDefined(options.DefaultEmptyBoardPolicy) ? null : "Kudos:DefaultEmptyBoardPolicy must be HoldAndAsk or DeliverAnyway.");
 
     public ValidateOptionsResult Validate(string? name, OwnerOptions options) => Collect(
         options.ConfirmationLifetime < TimeSpan.FromMinutes(5) || options.ConfirmationLifetime > TimeSpan.FromDays(90)

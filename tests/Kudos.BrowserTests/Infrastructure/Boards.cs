@@ -41,7 +41,7 @@ public static partial class Boards
 
     public static async Task DeliverNowAsync(KudosStack stack, CreatedBoard board, CancellationToken ct)
     {
-        using var response = await stack.Http.SendAsync(stack.Request(HttpMethod.Post, $"/api/boards/{board.Id}/deliver", board.OwnerKey), ct);
+        using var response = await stack.Http.SendAsync(stack.Request(HttpMethod.Post, $"/api/boards/{board.Id}/deliver?confirmFewCards=true", board.OwnerKey), ct);
         Assert.True(response.IsSuccessStatusCode, $"Deliver-now answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync(ct)}");
     }
 

@@ -143,7 +143,9 @@ export interface paths {
         put?: never;
         /**
          * Owner: unlock the board now and send the recipient's email.
-         * @description **Key:** the owner or owner credential (`oc_…`) key, as `Authorization: Bearer <key>`.
+         * @description A board with fewer cards than the operator's threshold (fewCardsThreshold in the board's view; no cards at all included) answers 409 few_cards_unconfirmed unless confirmFewCards=true: the owner has been shown how few there are.
+         *
+         *     **Key:** the owner or owner credential (`oc_…`) key, as `Authorization: Bearer <key>`.
          */
         post: operations["DeliverBoardNow"];
         delete?: never;
@@ -181,7 +183,7 @@ export interface paths {
         };
         /**
          * Contributor, owner or recipient: title, recipient name, deliverAt, status and card count.
-         * @description **Key:** the contribution or owner or recipient or owner credential (`oc_…`) key, as `Authorization: Bearer <key>`.
+         * @description **Key:** the contribution or owner or recipient or reader (a contributor's own, from their "delivered" email) or owner credential (`oc_…`) key, as `Authorization: Bearer <key>`.
          */
         get: operations["GetBoardSummary"];
         put?: never;
@@ -201,7 +203,7 @@ export interface paths {
         };
         /**
          * Recipient, owner or contributor: every card, after delivery only (403 while sealed).
-         * @description **Key:** the recipient or owner or contribution or owner credential (`oc_…`) key, as `Authorization: Bearer <key>`.
+         * @description **Key:** the recipient or owner or contribution or reader (a contributor's own, from their "delivered" email) or owner credential (`oc_…`) key, as `Authorization: Bearer <key>`.
          */
         get: operations["GetCards"];
         put?: never;
@@ -239,6 +241,100 @@ export interface paths {
          * @description **Key:** the card or owner or owner credential (`oc_…`) key, as `Authorization: Bearer <key>`.
          */
         delete: operations["RemoveCard"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/boards/{id}/cards/{cardId}/images": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Author: add a picture to one's own card (JPEG, PNG, WebP or GIF, at most 5 MB; at most 2 per card) while posting is open.
+         * @description The body is the file itself, with its Content-Type. The picture is decoded and re-encoded: metadata (EXIF, location) is removed, its longest side is at most Images:MaxOutputDimension pixels, a static GIF becomes a PNG. A file that is too large (413), not one of the four types or not the declared one (415), malformed, a decompression bomb or a polyglot (422) is refused and nothing is stored.
+         *
+         *     **Key:** the card key, as `Authorization: Bearer <key>`.
+         */
+        post: operations["AddCardImage"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/boards/{id}/cards/{cardId}/images/{imageId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Author (card key) at any time, or any reader of the board after delivery: the picture's bytes.
+         * @description Served with its type, nosniff and Cache-Control 'private, no-store' while sealed ('private, max-age=86400' after delivery): a shared cache never stores one.
+         *
+         *     **Key:** the card or recipient or owner or contribution or reader (a contributor's own, from their "delivered" email) or owner credential (`oc_…`) key, as `Authorization: Bearer <key>`.
+         */
+        get: operations["GetCardImage"];
+        put?: never;
+        post?: never;
+        /**
+         * Author: remove a picture from one's own card while posting is open.
+         * @description **Key:** the card key, as `Authorization: Bearer <key>`.
+         */
+        delete: operations["RemoveCardImage"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/boards/{id}/cards/{cardId}/reactions/{reaction}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Recipient, owner or a contributor's own key: give a reaction to a card after delivery (heart, laugh, clap, hug, wow, tears); returns the card's counts.
+         * @description Once per reaction, card and reader: giving it again changes nothing. The shared contribution key can read the counts, not react (403).
+         *
+         *     **Key:** the recipient or owner or reader (a contributor's own, from their "delivered" email) or owner credential (`oc_…`) key, as `Authorization: Bearer <key>`.
+         */
+        put: operations["React"];
+        post?: never;
+        /**
+         * Take one's reaction back; returns the card's counts.
+         * @description **Key:** the recipient or owner or reader (a contributor's own, from their "delivered" email) or owner credential (`oc_…`) key, as `Authorization: Bearer <key>`.
+         */
+        delete: operations["Unreact"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/boards/{id}/thanks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Recipient: send one thank-you note after delivery; it is emailed to the owner and every contributor who left an address.
+         * @description **Key:** the recipient key, as `Authorization: Bearer <key>`.
+         */
+        post: operations["SendThanks"];
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -624,13 +720,24 @@ export interface components {
              * @default 0
              */
             waitingEmails: number;
+            noteToRecipient: null | string;
+            emptyBoardPolicy: components["schemas"]["EmptyBoardPolicy"];
+            /**
+             * Format: int32
+             * @default 0
+             */
+            fewCardsThreshold: number;
+            thanks: null | components["schemas"]["ThanksView"];
         };
         /**
-         * @description The lifecycle of a board: Draft → Scheduled → Delivered, or Cancelled; Scheduled → AwaitingOwnerConfirmation → Delivered when the owner confirms late.
+         * @description The lifecycle of a board: Draft → Scheduled → Delivered, or Cancelled; Scheduled → AwaitingOwnerConfirmation → Delivered when the owner confirms late; Scheduled → HeldEmpty when nobody wrote.
          * @enum {unknown}
          */
-        BoardStatus: "None" | "Draft" | "Scheduled" | "Delivered" | "Cancelled" | "AwaitingOwnerConfirmation";
-        /** @description What a contributor's form needs. */
+        BoardStatus: "None" | "Draft" | "Scheduled" | "Delivered" | "Cancelled" | "AwaitingOwnerConfirmation" | "HeldEmpty";
+        /**
+         * @description What a contributor's form or the recipient's page needs. After delivery only: the owner's note to the recipient and
+         *     the recipient's thanks.
+         */
         BoardSummary: {
             /** Format: uuid */
             id: string;
@@ -642,12 +749,37 @@ export interface components {
             timeZone: string;
             /** Format: int32 */
             cardCount: number;
+            /** @default  */
+            ownerName: string;
+            noteToRecipient: null | string;
+            thanks: null | components["schemas"]["ThanksView"];
+            /** Format: date-time */
+            deliveredAt: null | string;
+            viewer: components["schemas"]["BoardViewer"];
         };
+        /**
+         * @description Whose key opened the board: what the page offers (only the recipient sends thanks; contributors' shared key cannot react).
+         * @default Contributor
+         * @enum {unknown}
+         */
+        BoardViewer: "Contributor" | "Owner" | "Recipient" | "Reader";
         /** @description The result of posting a card: the only time the card key is seen in clear. */
         CardCreated: {
             /** Format: uuid */
             cardId: string;
             cardKey: string;
+        };
+        /** @description A picture on a card (re-encoded by the API; the original bytes are never kept). */
+        CardImageView: {
+            /** Format: uuid */
+            id: string;
+            contentType: string;
+            /** Format: int32 */
+            width: number;
+            /** Format: int32 */
+            height: number;
+            /** Format: int32 */
+            length: number;
         };
         /** @description A card as the owner sees it while sealed: who and when, never what (for moderation). */
         CardSummary: {
@@ -667,6 +799,8 @@ export interface components {
             createdAt: string;
             /** Format: date-time */
             editedAt: null | string;
+            images: components["schemas"]["CardImageView"][];
+            reactions: components["schemas"]["ReactionCount"][];
         };
         /** @description Body of `POST /api/boards/{id}/owner-confirmation`: the token from the confirmation link (its fragment's t=). */
         ConfirmOwnerRequest: {
@@ -691,6 +825,9 @@ export interface components {
             timeZone?: null | string;
             /** @description Addresses to invite as contributors (each gets a personal link once the owner is allowed to send). */
             contributorEmails?: null | string[];
+            /** @description The owner's note to the recipient, shown first when they open the board; sealed like the cards. Empty removes it (on update). */
+            noteToRecipient?: null | string;
+            emptyBoardPolicy?: null | components["schemas"]["EmptyBoardPolicy"];
         };
         /** @description Body of `POST /api/boards/{id}/cards`. */
         CreateCardRequest: {
@@ -698,6 +835,11 @@ export interface components {
             message: string;
             /** @description The token from an invitation link (its fragment's i=), marking that invitee as having posted. */
             inviteToken?: null | string;
+            /**
+             * Format: email
+             * @description Optional: the author's address, for a receipt with the card's private link, the "delivered" email and the recipient's thanks. Never shown to other readers.
+             */
+            authorEmail?: null | string;
         };
         /** @description Revoked credentials, as the owner's own request reports them. */
         CredentialsRevoked: {
@@ -876,6 +1018,8 @@ export interface components {
             /** Format: int64 */
             suppressed: number;
         };
+        /** @enum {unknown} */
+        EmptyBoardPolicy: "HoldAndAsk" | "DeliverAnyway" | null;
         /** @description An invited contributor as the owner sees it. */
         InviteeView: {
             email: string;
@@ -992,6 +1136,13 @@ export interface components {
             /** @description Whether a bounce is permanent (hard). */
             isHardBounce: boolean;
         };
+        /** @description How many readers gave a card one reaction (see Reactions); Mine: the reader asking is one. */
+        ReactionCount: {
+            reaction: string;
+            /** Format: int32 */
+            count: number;
+            mine: boolean;
+        };
         /** @description Body of `POST /api/admin/held/release`. */
         ReleaseRequest: {
             ids: string[];
@@ -1028,6 +1179,18 @@ export interface components {
             expiresAt: null | string;
             detail: null | string;
         };
+        /** @description Body of `POST /api/boards/{id}/thanks`: the recipient's thank-you note. */
+        ThanksRequest: {
+            message: string;
+        };
+        /** @description The recipient's thank-you note, sent once after delivery to the owner and every contributor who left an address. */
+        ThanksView: {
+            message: string;
+            /** Format: date-time */
+            sentAt: string;
+            /** Format: int32 */
+            recipients: number;
+        };
         /** @description Body of `PATCH /api/boards/{id}`; absent or null members are left unchanged. */
         UpdateBoardRequest: {
             title?: null | string;
@@ -1041,6 +1204,9 @@ export interface components {
             deliverAt?: null | string;
             /** @description An IANA time-zone id, e.g. Europe/Paris. */
             timeZone?: null | string;
+            /** @description The owner's note to the recipient, shown first when they open the board; sealed like the cards. Empty removes it (on update). */
+            noteToRecipient?: null | string;
+            emptyBoardPolicy?: null | components["schemas"]["EmptyBoardPolicy"];
         };
         /**
          * @description What became of a recorded webhook event.
@@ -1734,7 +1900,9 @@ export interface operations {
     };
     DeliverBoardNow: {
         parameters: {
-            query?: never;
+            query?: {
+                confirmFewCards?: boolean;
+            };
             header?: never;
             path: {
                 id: string;
@@ -2344,6 +2512,471 @@ export interface operations {
             };
             /** @description The resource's state forbids this, e.g. delivered, cancelled, posting closed or a full board. */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too many requests from this client: wait `Retry-After` seconds. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The board service is temporarily unreachable; nothing was changed. Retry later. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    AddCardImage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                cardId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "image/jpeg": string;
+                "image/png": string;
+                "image/webp": string;
+                "image/gif": string;
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CardImageView"];
+                };
+            };
+            /** @description No such resource, or the key does not open it (indistinguishable on purpose). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The resource's state forbids this, e.g. delivered, cancelled, posting closed or a full board. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The request body is larger than 64 KB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The body is not JSON, or not in a charset the server reads (send UTF-8 `application/json`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The request is well-formed but cannot be processed as it stands. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too many requests from this client: wait `Retry-After` seconds. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The board service is temporarily unreachable; nothing was changed. Retry later. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    GetCardImage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                cardId: string;
+                imageId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/jpeg": string;
+                    "image/png": string;
+                    "image/webp": string;
+                    "image/gif": string;
+                };
+            };
+            /** @description No such resource, or the key does not open it (indistinguishable on purpose). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too many requests from this client: wait `Retry-After` seconds. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The board service is temporarily unreachable; nothing was changed. Retry later. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    RemoveCardImage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                cardId: string;
+                imageId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No such resource, or the key does not open it (indistinguishable on purpose). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The resource's state forbids this, e.g. delivered, cancelled, posting closed or a full board. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too many requests from this client: wait `Retry-After` seconds. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The board service is temporarily unreachable; nothing was changed. Retry later. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    React: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                cardId: string;
+                reaction: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReactionCount"][];
+                };
+            };
+            /** @description Invalid input or malformed JSON: `detail` says what, `code` is stable, `errors` names the field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The board is sealed until its delivery instant (`code`: `board_sealed`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No such resource, or the key does not open it (indistinguishable on purpose). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too many requests from this client: wait `Retry-After` seconds. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The board service is temporarily unreachable; nothing was changed. Retry later. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    Unreact: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                cardId: string;
+                reaction: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReactionCount"][];
+                };
+            };
+            /** @description Invalid input or malformed JSON: `detail` says what, `code` is stable, `errors` names the field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The board is sealed until its delivery instant (`code`: `board_sealed`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No such resource, or the key does not open it (indistinguishable on purpose). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too many requests from this client: wait `Retry-After` seconds. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The board service is temporarily unreachable; nothing was changed. Retry later. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    SendThanks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ThanksRequest"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ThanksView"];
+                };
+            };
+            /** @description Invalid input or malformed JSON: `detail` says what, `code` is stable, `errors` names the field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The board is sealed until its delivery instant (`code`: `board_sealed`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No such resource, or the key does not open it (indistinguishable on purpose). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The resource's state forbids this, e.g. delivered, cancelled, posting closed or a full board. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The request body is larger than 64 KB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The body is not JSON, or not in a charset the server reads (send UTF-8 `application/json`). */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
