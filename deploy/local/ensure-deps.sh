@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Make sure the machine has what the local stack and the tests need:
 #   PostgreSQL server binaries (Debian `postgresql`), Debian's python3 with aiosmtpd (`python3-aiosmtpd`),
-#   Chromium for the browser tests (`chromium`), Node.js and npm (`nodejs`, `npm`) for the API contract's tools
+#   Chromium for the browser tests (`chromium`, with `fonts-noto-color-emoji` for the reactions), Node.js and npm (`nodejs`, `npm`) for the API contract's tools
 #   (`npm ci` from the committed package-lock.json), and the .NET SDK. As root, missing Debian packages are installed (one `apt-get update`, then
 #   `apt-get install -y`); otherwise prints what is missing and exits non-zero. Fast when all is present.
 set -euo pipefail
@@ -20,6 +20,10 @@ fi
 # The browser tests drive Debian's Chromium headless (Playwright never downloads a browser here).
 if ! [[ -x /usr/bin/chromium ]]; then
   missing_packages+=(chromium)
+fi
+# The recipient's page shows reactions as emoji: without a colour emoji font the screenshots show empty boxes.
+if ! [[ -e /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf ]]; then
+  missing_packages+=(fonts-noto-color-emoji)
 fi
 
 # The API contract's tools (openapi-typescript, Redocly CLI, TypeScript) run on Debian's Node.js.

@@ -120,6 +120,9 @@ public sealed partial class JourneyTests(BrowserFixture fixture)
         var ada = await fixture.NewPageAsync();
         var adaWatch = new PageWatch(ada);
         await ada.GotoAsync(link);
+        // The first opening shows the cover; "Open" brings the cards in.
+        await ada.GetByRole(AriaRole.Button, new() { Name = "Open" }).ClickAsync();
+        await Expect(ada.Locator("#reveal")).ToBeHiddenAsync();
         await Expect(ada.Locator(".card")).ToHaveCountAsync(2);
         await Expect(ada.Locator(".card", new() { HasText = alanText })).ToContainTextAsync("Alan");
         await Expect(ada.Locator(".card", new() { HasText = katherineText })).ToContainTextAsync("Katherine");

@@ -46,6 +46,8 @@ public sealed class SafetyTests(BrowserFixture fixture)
         var reader = await fixture.NewPageAsync();
         var readerWatch = new PageWatch(reader);
         await reader.GotoAsync(link);
+        await Expect(reader.Locator("#reveal-title")).ToHaveTextAsync($"Hi {ImagePayload}");
+        await reader.GetByRole(AriaRole.Button, new() { Name = "Open" }).ClickAsync();
         await Expect(reader.Locator(".card .message")).ToHaveTextAsync(message);
         await Expect(reader.Locator(".card .author")).ToHaveTextAsync(author);
         await reader.Locator(".card .author").HoverAsync();

@@ -1,5 +1,5 @@
 // The start page: create a board. On success the owner lands on the owner page, keys in the URL fragment.
-import { api, ApiError } from "./lib/api.js";
+import { api, ApiError, type EmptyBoardPolicy } from "./lib/api.js";
 import { busy, byId, clearErrors, fieldError, fill, h, show, showProblem, valueOf } from "./lib/dom.js";
 import { forgetOwnerCredential, ownerCredential, ownerCredentials, rememberBoardKeys } from "./lib/storage.js";
 import { browserZone, dateInZone, fillZoneSelect, formatShort, wallToIso } from "./lib/time.js";
@@ -18,6 +18,32 @@ if (time.value === "") {
     time.value = "09:00";
 }
 zone.addEventListener("change", () => (date.min = dateInZone(zone.value)));
+
+// The note's label names the recipient as soon as the owner has typed the name.
+const recipientName = byId<HTMLInputElement>("recipientName");
+const nameRecipient = () => {
+    for (const slot of document.querySelectorAll(".note-recipient")) {
+        slot.textContent = recipientName.value.trim() || "the recipient";
+    }
+};
+recipientName.addEventListener("input", nameRecipient);
+nameRecipient();
+
+const maxNote = 2000;
+const note = byId<HTMLTextAreaElement>("noteToRecipient");
+const noteCount = byId("noteToRecipient-count");
+const countNote = () => {
+    const left = maxNote - note.value.length;
+    noteCount.textContent = `${left} characters left`;
+    noteCount.dataset["low"] = String(left < 200);
+};
+note.addEventListener("input", countNote);
+countNote();
+
+function emptyBoardPolicy(): EmptyBoardPolicy {
+    const chosen = form.querySelector<HTMLInputElement>("input[name=emptyBoardPolicy]:checked");
+    return chosen?.value === "DeliverAnyway" ? "DeliverAnyway" : "HoldAndAsk";
+}
 
 const required: [string, string][] = [
     ["title", "Give the board a title."],
@@ -67,6 +93,8 @@ form.addEventListener("submit", async event => {
             deliverAt,
             timeZone: zone.value,
             contributorEmails: emails(valueOf(form, "contributorEmails")),
+            noteToRecipient: note.value.trim() === "" ? null : note.value.trim(),
+            emptyBoardPolicy: emptyBoardPolicy(),
         }, credential);
         try {
             let created;

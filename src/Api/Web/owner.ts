@@ -1,12 +1,16 @@
 // The owner's page, /o/{id}#k={ownerKey}&c={contributeKey}: status, countdown, contributors, moderation, schedule,
 // and the delivery's fate. Loading it only reads; every change is a button press.
-import { api, boardIdFromPath, fragmentValue, type Delivery, type DispatchStatus, type OwnerView } from "./lib/api.js";
+import { api, ApiError, boardIdFromPath, fragmentValue, type Delivery, type DispatchStatus, type EmptyBoardPolicy, type OwnerView } from "./lib/api.js";
 import { busy, byId, clearErrors, confirmAction, copyText, describe, fieldError, fill, h, notice, setText, show, showProblem, valueOf } from "./lib/dom.js";
-import { countdown, fillZoneSelect, formatInZone, formatLocalIfDifferent, formatShort, isoToWall, wallToIso } from "./lib/time.js";
+import { boardKeys, ownerCredentials } from "./lib/storage.js";
+import { countdown, fillZoneSelect, formatDay, formatInZone, formatLocalIfDifferent, formatShort, formatWhen, isoToWall, wallToIso } from "./lib/time.js";
+import { count } from "./lib/words.js";
 
 const boardId = boardIdFromPath();
-const ownerKey = fragmentValue("k");
-const contributeKey = fragmentValue("c");
+// The owner's emails (a warning about few cards, a board held empty) link to /o/{id} with no key: this browser's own
+// keys for the board, or an owner credential it keeps, open it then (see findKeys).
+let ownerKey = fragmentValue("k");
+let contributeKey = fragmentValue("c");
 
 let view: OwnerView | null = null;
 let refreshTimer: number | undefined;
@@ -18,7 +22,10 @@ const statusText: Record<OwnerView["status"], string> = {
     Delivered: "Delivered",
     Cancelled: "Cancelled",
     AwaitingOwnerConfirmation: "Due: waiting for you to confirm your address",
+    HeldEmpty: "On hold: nobody wrote a card",
 };
+
+const maxNote = 2000;
 
 const deliveryText: Record<DispatchStatus, string> = {
     None: "Not prepared yet",
@@ -48,8 +55,9 @@ const deliveryTone: Record<DispatchStatus, string> = {
     Complained: "bad",
 };
 
+/** Cards can still come and the plan can change (a board held for want of cards waits for both). */
 function isOpen(v: OwnerView): boolean {
-    return v.status === "Draft" || v.status === "Scheduled";
+    return v.status === "Draft" || v.status === "Scheduled" || v.status === "HeldEmpty";
 }
 
 function renderHeader(v: OwnerView): void {
@@ -64,6 +72,8 @@ function renderHeader(v: OwnerView): void {
     const when = byId("when");
     if (v.status === "Delivered" && v.deliveredAt) {
         fill(when, `Unlocked ${formatInZone(v.deliveredAt, v.timeZone)}`);
+    } else if (v.status === "HeldEmpty" && v.deliverAt) {
+        fill(when, `Was due ${formatInZone(v.deliverAt, v.timeZone)}`);
     } else if (v.deliverAt) {
         const local = formatLocalIfDifferent(v.deliverAt, v.timeZone);
         fill(when, `${v.status === "Cancelled" ? "Was due" : "Delivers"} ${formatInZone(v.deliverAt, v.timeZone)}`, local ? h("span", { class: "local-time" }, `Your time: ${local}`) : null);
@@ -128,7 +138,7 @@ function renderShare(v: OwnerView): void {
 }
 
 function renderCards(v: OwnerView): void {
-    setText("card-count", v.cardCount === 1 ? "1 card" : `${v.cardCount} cards`);
+    setText("card-count", count(v.cardCount, "card", "cards"));
     const sealedNote = byId("sealed-note");
     sealedNote.textContent = v.status === "Delivered"
         ? "Delivered: the recipient can now read every card."
@@ -155,12 +165,13 @@ function removeButton(v: OwnerView, cardId: string, author: string): HTMLButtonE
     const button = h("button", { type: "button", class: "link danger-text", "aria-label": `Remove the card by ${author}` }, "Remove");
     button.addEventListener("click", async () => {
         const yes = await confirmAction("Remove this card?", `The card by ${author} will be deleted for good. Its author is not told.`, "Remove the card");
-        if (!yes || ownerKey === null) {
+        const key = ownerKey;
+        if (!yes || key === null) {
             return;
         }
         await busy(button, async () => {
             try {
-                await api.removeCard(v.id, cardId, ownerKey);
+                await api.removeCard(v.id, cardId, key);
                 notice(`The card by ${author} was removed.`, "success");
                 await load();
             } catch (error) {
@@ -195,6 +206,7 @@ function renderDelivery(v: OwnerView): void {
         badge.textContent = "Preparing the email";
         badge.dataset["tone"] = "wait";
         fill(byId("delivery-details"));
+        show(byId("delivery-technical"), false);
         setText("delivery-summary", "The board is unlocked; the email to the recipient is being prepared.");
         return;
     }
@@ -202,7 +214,10 @@ function renderDelivery(v: OwnerView): void {
     badge.dataset["tone"] = deliveryTone[d.status] ?? "wait";
     setText("delivery-summary", summary(v, d));
 
+    // The words above are for people; the raw facts stay one click away for whoever has to dig.
     const rows: [string, string | null, boolean][] = [
+        ["Status", d.status, true],
+        ["Dispatch", d.dispatchId, true],
         ["Attempts", String(d.attempts), false],
         ["Sent", d.sentAt ? formatShort(d.sentAt) : null, false],
         ["Next attempt", d.nextAttemptAt && (d.status === "Pending" || d.status === "Held") ? formatShort(d.nextAttemptAt) : null, false],
@@ -214,6 +229,7 @@ function renderDelivery(v: OwnerView): void {
         h("dt", {}, term),
         h("dd", {}, code ? h("code", {}, value as string) : (value as string)),
     ]));
+    show(byId("delivery-technical"), true);
 
     const recipientLink = byId<HTMLAnchorElement>("recipient-link");
     if (d.recipientUrl) {
@@ -227,31 +243,98 @@ function renderDelivery(v: OwnerView): void {
     }
 }
 
+/** What happened to the delivery email, in words: no status names, no raw replies (those are in "Technical details"). */
 function summary(v: OwnerView, d: Delivery): string {
+    const name = v.recipientName;
+    const address = v.recipientEmail;
+    const on = (iso: string | null) => (iso ? ` on ${formatWhen(iso)}` : "");
     switch (d.status) {
         case "Sent":
-            return `The email reached ${v.recipientEmail}'s mail server.`;
+            return `Sent to ${name}'s mail server (${address})${on(d.sentAt)}.`;
         case "Delivered":
-            return `The provider confirms delivery to ${v.recipientEmail}.`;
+            return `Delivered to ${name}'s mailbox (${address})${on(d.sentAt)}.`;
         case "Bounced":
-            return `The email to ${v.recipientEmail} bounced: that address does not exist. Correct it and send the recipient link yourself.`;
+            return `The email to ${address} could not be delivered: that address does not exist. Check it with ${name}, or send them the link below yourself.`;
         case "Complained":
-            return `${v.recipientEmail} marked the email as spam; no more email goes to that address.`;
+            return `${address} marked the email as spam; no more email goes to that address.`;
         case "Failed":
-            return `The email to ${v.recipientEmail} could not be delivered. Check the address; the reason and the mail server's reply are below.`;
+            return `The email to ${address} could not be delivered: ${d.recipientAddressInvalid
+                ? "the mail server says this address does not exist"
+                : "the recipient's mail server refused it"}. Check the address, or send ${name} the link below yourself.`;
         case "Suppressed":
-            return `No email was sent: ${v.recipientEmail} is on the suppression list (an earlier message bounced or was reported).`;
+            return `No email was sent: ${address} is on the list of addresses we no longer write to (an earlier message bounced or was reported as spam).`;
         case "Held":
-            return `The mail provider does not accept ${v.recipientEmail} yet; the email is kept and sent once it does.`;
+            return `The mail provider does not accept ${address} yet; the email is kept and sent once it does.`;
         case "Cancelled":
             return "The email was cancelled before it was sent.";
         case "Sending":
-            return `Sending to ${v.recipientEmail} now…`;
+            return `Sending to ${address} now…`;
         default:
             return d.attempts > 0
-                ? `The last attempt did not go through; it will be tried again.`
-                : `The email to ${v.recipientEmail} is about to be sent.`;
+                ? `The last attempt did not go through; it will be tried again${d.nextAttemptAt ? ` on ${formatWhen(d.nextAttemptAt)}` : ""}.`
+                : `The email to ${address} is about to be sent.`;
     }
+}
+
+function renderHeldEmpty(v: OwnerView): void {
+    show(byId("held-empty"), v.status === "HeldEmpty");
+}
+
+/** The recipient's thank-you note, once they sent it. */
+function renderThanks(v: OwnerView): void {
+    const thanks = v.thanks ?? null;
+    show(byId("owner-thanks"), thanks !== null);
+    if (thanks === null) {
+        return;
+    }
+    setText("owner-thanks-heading", `A thank-you from ${v.recipientName}`);
+    setText("owner-thanks-text", thanks.message);
+    setText("owner-thanks-when", `Sent on ${formatDay(thanks.sentAt)} by email to ${count(thanks.recipients, "person", "people")}: you and every contributor who left an address.`);
+}
+
+function policyOf(form: HTMLFormElement): EmptyBoardPolicy {
+    return form.querySelector<HTMLInputElement>("input[name=emptyBoardPolicy]:checked")?.value === "DeliverAnyway" ? "DeliverAnyway" : "HoldAndAsk";
+}
+
+/** The note to the recipient and the empty-board choice: editable until delivery, the note shown as sent after. */
+function renderNote(v: OwnerView): void {
+    for (const slot of document.querySelectorAll(".note-recipient")) {
+        slot.textContent = v.recipientName;
+    }
+    const open = isOpen(v);
+    const note = v.noteToRecipient ?? "";
+    const panel = byId("note-panel");
+    show(byId("note-form"), open);
+    show(byId("note-sent"), !open && note !== "");
+    show(panel, open || note !== "");
+    setText("note-heading", open ? "Your note" : `Your note to ${v.recipientName}`);
+    setText("note-sent-text", note);
+    if (!open) {
+        return;
+    }
+    // Filled from the server only when the server's values changed, so a refresh never eats what is being typed.
+    const form = byId<HTMLFormElement>("note-form");
+    const state = JSON.stringify([note, v.emptyBoardPolicy]);
+    if (form.dataset["filled"] !== state) {
+        byId<HTMLTextAreaElement>("noteToRecipient").value = note;
+        for (const radio of form.querySelectorAll<HTMLInputElement>("input[name=emptyBoardPolicy]")) {
+            radio.checked = radio.value === (v.emptyBoardPolicy ?? "HoldAndAsk");
+        }
+        form.dataset["filled"] = state;
+        countNote();
+    }
+}
+
+function countNote(): void {
+    const left = maxNote - byId<HTMLTextAreaElement>("noteToRecipient").value.length;
+    const counter = byId("noteToRecipient-count");
+    counter.textContent = `${left} characters left`;
+    counter.dataset["low"] = String(left < 200);
+}
+
+/** "This board has no cards yet." / "This board has only 1 card." */
+function fewCardsText(cards: number): string {
+    return cards === 0 ? "This board has no cards yet." : `This board has only ${count(cards, "card", "cards")}.`;
 }
 
 function renderManage(v: OwnerView): void {
@@ -278,6 +361,9 @@ function render(v: OwnerView): void {
     show(byId("board"), true);
     renderHeader(v);
     renderConfirmation(v);
+    renderHeldEmpty(v);
+    renderThanks(v);
+    renderNote(v);
     renderShare(v);
     renderDelivery(v);
     renderCards(v);
@@ -288,6 +374,30 @@ function render(v: OwnerView): void {
         || (v.status === "Scheduled" && v.deliverAt !== null && Date.parse(v.deliverAt) <= Date.now());
     if (settling) {
         scheduleRefresh();
+    }
+}
+
+/**
+ * Delivers now; when the server counts fewer cards than its threshold and the owner was not asked (a card was removed
+ * meanwhile, or the threshold is new), it answers 409 `few_cards_unconfirmed`: ask with the count, then confirm.
+ */
+async function deliverNow(confirmed: boolean): Promise<OwnerView> {
+    if (boardId === null || ownerKey === null) {
+        throw new Error("No board.");
+    }
+    try {
+        return await api.deliverNow(boardId, ownerKey, confirmed);
+    } catch (error) {
+        if (confirmed || !(error instanceof ApiError && error.code === "few_cards_unconfirmed")) {
+            throw error;
+        }
+        const fresh = await api.ownerView(boardId, ownerKey).catch(() => view);
+        const cards = fresh?.cardCount ?? 0;
+        const yes = await confirmAction("Deliver now?", `${fewCardsText(cards)} Deliver it anyway?`, "Deliver anyway", "Not yet");
+        if (!yes) {
+            throw new ApiError(0, "Not delivered: the board stays as it is.", "cancelled_by_owner");
+        }
+        return await api.deliverNow(boardId, ownerKey, true);
     }
 }
 
@@ -326,7 +436,8 @@ function wire(): void {
     form.addEventListener("submit", async event => {
         event.preventDefault();
         clearErrors(form);
-        if (view === null || boardId === null || ownerKey === null) {
+        const key = ownerKey;
+        if (view === null || boardId === null || key === null) {
             return;
         }
         const zone = valueOf(form, "newTimeZone");
@@ -337,7 +448,7 @@ function wire(): void {
         }
         await busy(form, async () => {
             try {
-                render(await api.reschedule(boardId, ownerKey, deliverAt, zone));
+                render(await api.reschedule(boardId, key, deliverAt, zone));
                 notice(`Rescheduled: delivers ${formatInZone(deliverAt, zone)}.`, "success");
             } catch (error) {
                 showProblem(form, error);
@@ -347,12 +458,13 @@ function wire(): void {
 
     const resend = byId<HTMLButtonElement>("resend-confirmation");
     resend.addEventListener("click", async () => {
-        if (boardId === null || ownerKey === null) {
+        const key = ownerKey;
+        if (boardId === null || key === null) {
             return;
         }
         await busy(resend, async () => {
             try {
-                render(await api.resendConfirmation(boardId, ownerKey));
+                render(await api.resendConfirmation(boardId, key));
                 notice("A new link is on its way. Earlier links no longer work.", "success");
             } catch (error) {
                 notice(describe(error), "error");
@@ -365,27 +477,53 @@ function wire(): void {
         if (view === null || boardId === null || ownerKey === null) {
             return;
         }
+        const v = view;
+        const after = `${v.recipientName} gets the email right away. Nobody can add cards after that.`;
+        // Few cards (fewer than the server's threshold): say how many, and tell the server the owner agreed.
+        const few = v.cardCount < v.fewCardsThreshold;
         const yes = await confirmAction(
             "Deliver now?",
-            `The board unlocks now and ${view.recipientName} gets the email right away. Nobody can add cards after that.`,
-            "Deliver now",
+            few ? `${fewCardsText(v.cardCount)} Deliver it anyway? ${after}` : `The board unlocks now and ${after}`,
+            few ? "Deliver anyway" : "Deliver now",
             "Not yet");
         if (!yes) {
             return;
         }
         await busy(deliver, async () => {
             try {
-                render(await api.deliverNow(boardId, ownerKey));
+                render(await deliverNow(few));
                 notice("Delivered: the board is unlocked. The email's progress shows below.", "success");
             } catch (error) {
-                notice(describe(error), "error");
+                const declined = error instanceof ApiError && error.code === "cancelled_by_owner";
+                notice(describe(error), declined ? "info" : "error");
+            }
+        });
+    });
+
+    const noteForm = byId<HTMLFormElement>("note-form");
+    byId("noteToRecipient").addEventListener("input", countNote);
+    noteForm.addEventListener("submit", async event => {
+        event.preventDefault();
+        clearErrors(noteForm);
+        const key = ownerKey;
+        if (view === null || boardId === null || key === null) {
+            return;
+        }
+        const note = byId<HTMLTextAreaElement>("noteToRecipient").value.trim();
+        await busy(noteForm, async () => {
+            try {
+                render(await api.updateBoard(boardId, key, { noteToRecipient: note, emptyBoardPolicy: policyOf(noteForm) }));
+                notice(note === "" ? "Saved. There is no note: the board opens straight on the cards." : "Saved. Your note is shown first when the board is opened.", "success");
+            } catch (error) {
+                showProblem(noteForm, error);
             }
         });
     });
 
     const cancel = byId<HTMLButtonElement>("cancel-board");
     cancel.addEventListener("click", async () => {
-        if (view === null || boardId === null || ownerKey === null) {
+        const key = ownerKey;
+        if (view === null || boardId === null || key === null) {
             return;
         }
         const yes = await confirmAction(
@@ -398,7 +536,7 @@ function wire(): void {
         }
         await busy(cancel, async () => {
             try {
-                await api.cancel(boardId, ownerKey);
+                await api.cancel(boardId, key);
                 notice("The board was cancelled. It will not be delivered.", "info");
                 await load();
             } catch (error) {
@@ -415,10 +553,48 @@ function wire(): void {
     window.setInterval(tick, 1000);
 }
 
-if (boardId === null || ownerKey === null) {
-    show(byId("loading"), false);
-    notice("This address is incomplete: open the owner link exactly as you received it (it ends with #k=…).", "error");
-} else {
+/**
+ * Without a key in the address: the keys this browser kept when it created the board, else the first owner credential
+ * kept here that opens it. The address then carries the key found, so a bookmark works anywhere.
+ */
+async function findKeys(id: string): Promise<boolean> {
+    const kept = boardKeys(id);
+    if (kept !== null) {
+        ownerKey = kept.ownerKey;
+        contributeKey = kept.contributeKey;
+    } else {
+        for (const credential of ownerCredentials()) {
+            try {
+                await api.ownerView(id, credential);
+                ownerKey = credential;
+                break;
+            } catch {
+                // Not this owner's board (or revoked): try the next.
+            }
+        }
+    }
+    if (ownerKey === null) {
+        return false;
+    }
+    const fragment = new URLSearchParams({ k: ownerKey });
+    if (contributeKey !== null) {
+        fragment.set("c", contributeKey);
+    }
+    window.history.replaceState(window.history.state, "", `${window.location.pathname}#${fragment}`);
+    return true;
+}
+
+async function start(): Promise<void> {
+    if (boardId !== null && ownerKey === null && !(await findKeys(boardId))) {
+        show(byId("loading"), false);
+        notice("This page needs its key: open the owner link you got when you created the board (it ends with #k=…), or open this page in the browser you created it with.", "error");
+        return;
+    }
+    if (boardId === null || ownerKey === null) {
+        show(byId("loading"), false);
+        notice("This address is incomplete: open the owner link exactly as you received it (it ends with #k=…).", "error");
+        return;
+    }
     wire();
     const created = sessionStorage.getItem("kudos.created");
     if (created === boardId) {
@@ -431,5 +607,7 @@ if (boardId === null || ownerKey === null) {
         sessionStorage.removeItem("kudos.created");
         notice("Your board is ready. One step left: confirm your address with the link we just emailed you.", "success");
     }
-    void load();
+    await load();
 }
+
+void start();

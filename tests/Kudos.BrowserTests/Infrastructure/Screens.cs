@@ -11,16 +11,19 @@ public static class Screens
 
     public static readonly ViewportSize Desktop = new() { Width = 1280, Height = 800 };
 
+    /// <summary>A taller desktop window, for pages whose first screen matters (the recipient's board).</summary>
+    public static readonly ViewportSize TallDesktop = new() { Width = 1280, Height = 900 };
+
     public static string Folder { get; } = Path.Combine(RepoPaths.Root, "TestResults", "screenshots");
 
     /// <summary>
     /// Saves <c>{name}-phone.png</c> and <c>{name}-desktop.png</c> (full page) and checks that nothing overflows
-    /// sideways on a phone. The page keeps the desktop size afterwards.
+    /// sideways on a phone. The page keeps the desktop size afterwards (<paramref name="desktop"/>, or <see cref="Desktop"/>).
     /// </summary>
-    public static async Task CaptureAsync(IPage page, string name)
+    public static async Task CaptureAsync(IPage page, string name, ViewportSize? desktop = null)
     {
         Directory.CreateDirectory(Folder);
-        foreach (var (label, size) in new[] { ("phone", Phone), ("desktop", Desktop) })
+        foreach (var (label, size) in new[] { ("phone", Phone), ("desktop", desktop ?? Desktop) })
         {
             await page.SetViewportSizeAsync(size.Width, size.Height);
             var overflow = await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - window.innerWidth");

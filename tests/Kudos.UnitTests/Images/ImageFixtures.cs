@@ -1,5 +1,5 @@
 using System.Buffers.Binary;
-using System.Text;
+using Kudos.Testing;
 using SkiaSharp;
 
 namespace Kudos.UnitTests.Images;
@@ -102,26 +102,10 @@ internal static class ImageFixtures
     }
 
     /// <summary><paramref name="png"/> with a chunk inserted right after IHDR (its CRC computed).</summary>
-    public static byte[] WithChunk(byte[] png, string type, byte[] data)
-    {
-        var chunk = new byte[12 + data.Length];
-        BinaryPrimitives.WriteUInt32BigEndian(chunk, (uint)data.Length);
-        Encoding.ASCII.GetBytes(type).CopyTo(chunk, 4);
-        data.CopyTo(chunk, 8);
-        BinaryPrimitives.WriteUInt32BigEndian(chunk.AsSpan(8 + data.Length), Crc32(chunk.AsSpan(4, 4 + data.Length)));
-        const int AfterIhdr = 8 + 12 + 13;
-        return [.. png[..AfterIhdr], .. chunk, .. png[AfterIhdr..]];
-    }
+    public static byte[] WithChunk(byte[] png, string type, byte[] data) => TestPictures.WithChunk(png, type, data);
 
     /// <summary><paramref name="png"/> with its IHDR claiming another size (and a CRC that matches the claim).</summary>
-    public static byte[] WithIhdrSize(byte[] png, uint width, uint height)
-    {
-        var patched = (byte[])png.Clone();
-        BinaryPrimitives.WriteUInt32BigEndian(patched.AsSpan(16), width);
-        BinaryPrimitives.WriteUInt32BigEndian(patched.AsSpan(20), height);
-        BinaryPrimitives.WriteUInt32BigEndian(patched.AsSpan(29), Crc32(patched.AsSpan(12, 17)));
-        return patched;
-    }
+    public static byte[] WithIhdrSize(byte[] png, uint width, uint height) => TestPictures.WithIhdrSize(png, width, height);
 
     /// <summary><paramref name="jpeg"/> with its start-of-frame segment claiming another size.</summary>
     public static byte[] WithSofSize(byte[] jpeg, ushort width, ushort height)
@@ -144,21 +128,7 @@ internal static class ImageFixtures
         throw new InvalidOperationException("No SOF segment.");
     }
 
-    /// <summary>CRC-32 (ISO-HDLC, as PNG uses), bit by bit: test code, no speed needed.</summary>
-    public static uint Crc32(ReadOnlySpan<byte> bytes)
-    {
-        var crc = 0xFFFFFFFFu;
-        foreach (var b in bytes)
-        {
-            crc ^= b;
-            for (var k = 0; k < 8; k++)
-            {
-                crc = (crc & 1) != 0 ? (crc >> 1) ^ 0xEDB88320u : crc >> 1;
-            }
-        }
-
-        return ~crc;
-    }
+    public static uint Crc32(ReadOnlySpan<byte> bytes) => TestPictures.Crc32(bytes);
 
     /// <summary>Decodes (frame <paramref name="frame"/> of) an image to unpremultiplied RGBA, failing the test when Skia cannot.</summary>
     public static SKBitmap Decode(byte[] encoded, int frame = 0)

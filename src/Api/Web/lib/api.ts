@@ -28,6 +28,28 @@ export type Summary = Schemas["BoardSummary"];
 export type Card = Schemas["CardView"];
 export type Problem = Schemas["ProblemDetails"];
 export type OwnedBoard = Schemas["OwnedBoard"];
+export type EmptyBoardPolicy = OwnerView["emptyBoardPolicy"];
+export type Viewer = Summary["viewer"];
+export type Thanks = NonNullable<Summary["thanks"]>;
+export type CardImage = Card["images"][number];
+export type ReactionCount = Card["reactions"][number];
+
+/** The reactions a reader can give a card, in display order, with what the page shows and says for each. */
+export const reactions = [
+    { name: "heart", emoji: "\u2764\uFE0F", label: "Love" },
+    { name: "laugh", emoji: "\u{1F602}", label: "Laugh" },
+    { name: "clap", emoji: "\u{1F44F}", label: "Applause" },
+    { name: "hug", emoji: "\u{1F917}", label: "Hug" },
+    { name: "wow", emoji: "\u{1F62E}", label: "Wow" },
+    { name: "tears", emoji: "\u{1F972}", label: "Touched" },
+] as const;
+
+export type ReactionName = (typeof reactions)[number]["name"];
+
+/** What a card picture may be, checked in the browser before uploading (the server checks again). */
+export const pictureTypes = ["image/jpeg", "image/png", "image/webp", "image/gif"] as const;
+export const maxPictureBytes = 5 * 1024 * 1024;
+export const maxPicturesPerCard = 2;
 
 /** The JSON body an operation takes. */
 type Body<Op extends keyof operations> = operations[Op] extends { requestBody: { content: { "application/json": infer B } } } ? B : never;
@@ -60,16 +82,29 @@ function newRetryKey(): string {
     return Array.from(bytes, b => b.toString(16).padStart(2, "0")).join("");
 }
 
-async function call<T>(method: string, path: string, key: string | null, body?: unknown, idempotent = false): Promise<T> {
-    const headers: Record<string, string> = { Accept: "application/json" };
+interface Send {
+    /** A JSON body (serialized here), or raw bytes with their media type. */
+    json?: unknown;
+    raw?: { body: Blob; contentType: string };
+    idempotent?: boolean;
+    accept?: string;
+}
+
+async function send(method: string, path: string, key: string | null, options: Send = {}): Promise<Response> {
+    const headers: Record<string, string> = { Accept: options.accept ?? "application/json" };
     if (key !== null) {
         headers["Authorization"] = `Bearer ${key}`;
     }
-    if (body !== undefined) {
+    let body: BodyInit | null = null;
+    if (options.json !== undefined) {
         headers["Content-Type"] = "application/json";
+        body = JSON.stringify(options.json);
+    } else if (options.raw !== undefined) {
+        headers["Content-Type"] = options.raw.contentType;
+        body = options.raw.body;
     }
-    const request = `${method} ${path} ${JSON.stringify(body ?? null)}`;
-    if (idempotent) {
+    const request = `${method} ${path} ${JSON.stringify(options.json ?? null)}`;
+    if (options.idempotent === true) {
         const retryKey = pendingKeys.get(request) ?? newRetryKey();
         pendingKeys.set(request, retryKey);
         headers["Idempotency-Key"] = retryKey;
@@ -80,7 +115,7 @@ async function call<T>(method: string, path: string, key: string | null, body?: 
         response = await fetch(path, {
             method,
             headers,
-            body: body === undefined ? null : JSON.stringify(body),
+            body,
             cache: "no-store",
             credentials: "omit",
             referrerPolicy: "no-referrer",
@@ -89,27 +124,27 @@ async function call<T>(method: string, path: string, key: string | null, body?: 
         throw new ApiError(0, "The server could not be reached. Check your connection and try again.", "network");
     }
 
-    if (idempotent && response.status < 500) {
+    if (options.idempotent === true && response.status < 500) {
         pendingKeys.delete(request);
     }
-
-    if (response.status === 204) {
-        return undefined as T;
+    if (!response.ok) {
+        throw toError(response.status, await jsonOf(response));
     }
+    return response;
+}
 
-    const text = await response.text();
-    let json: unknown = null;
+async function jsonOf(response: Response): Promise<unknown> {
     try {
-        json = text.length > 0 ? JSON.parse(text) : null;
+        const text = await response.text();
+        return text.length > 0 ? JSON.parse(text) : null;
     } catch {
-        json = null;
+        return null;
     }
+}
 
-    if (response.ok) {
-        return json as T;
-    }
-
-    throw toError(response.status, json);
+async function call<T>(method: string, path: string, key: string | null, body?: unknown, idempotent = false): Promise<T> {
+    const response = await send(method, path, key, { json: body, idempotent });
+    return (response.status === 204 ? undefined : await jsonOf(response)) as T;
 }
 
 function toError(status: number, json: unknown): ApiError {
@@ -141,15 +176,45 @@ export const api = {
     ownerView: (id: string, ownerKey: string) => call<Answer<"GetBoard", 200>>("GET", `${boards}/${id}`, ownerKey),
     reschedule: (id: string, ownerKey: string, deliverAt: string, timeZone: string) =>
         call<Answer<"UpdateBoard", 200>>("PATCH", `${boards}/${id}`, ownerKey, { deliverAt, timeZone } satisfies Body<"UpdateBoard">),
-    deliverNow: (id: string, ownerKey: string) => call<Answer<"DeliverBoardNow", 200>>("POST", `${boards}/${id}/deliver`, ownerKey),
+    updateBoard: (id: string, ownerKey: string, changes: Body<"UpdateBoard">) =>
+        call<Answer<"UpdateBoard", 200>>("PATCH", `${boards}/${id}`, ownerKey, changes),
+    /** `confirmFewCards`: the owner agreed to deliver a board with fewer cards than the server's threshold. */
+    deliverNow: (id: string, ownerKey: string, confirmFewCards = false) =>
+        call<Answer<"DeliverBoardNow", 200>>("POST", `${boards}/${id}/deliver${confirmFewCards ? "?confirmFewCards=true" : ""}`, ownerKey),
     cancel: (id: string, ownerKey: string) => call<void>("DELETE", `${boards}/${id}`, ownerKey),
     summary: (id: string, contributeKey: string) => call<Answer<"GetBoardSummary", 200>>("GET", `${boards}/${id}/summary`, contributeKey),
-    addCard: (id: string, contributeKey: string, authorName: string, message: string, inviteToken: string | null) =>
-        call<Answer<"AddCard", 201>>("POST", `${boards}/${id}/cards`, contributeKey,
-            (inviteToken === null ? { authorName, message } : { authorName, message, inviteToken }) satisfies Body<"AddCard">, true),
+    addCard: (id: string, contributeKey: string, card: { authorName: string; message: string; inviteToken: string | null; authorEmail: string | null }) => {
+        const body: Body<"AddCard"> = { authorName: card.authorName, message: card.message };
+        if (card.inviteToken !== null) {
+            body.inviteToken = card.inviteToken;
+        }
+        if (card.authorEmail !== null) {
+            body.authorEmail = card.authorEmail;
+        }
+        return call<Answer<"AddCard", 201>>("POST", `${boards}/${id}/cards`, contributeKey, body, true);
+    },
     card: (id: string, cardId: string, cardKey: string) => call<Answer<"GetCard", 200>>("GET", `${boards}/${id}/cards/${cardId}`, cardKey),
     editCard: (id: string, cardId: string, cardKey: string, message: string) =>
         call<Answer<"EditCard", 200>>("PUT", `${boards}/${id}/cards/${cardId}`, cardKey, { message } satisfies Body<"EditCard">),
     removeCard: (id: string, cardId: string, key: string) => call<void>("DELETE", `${boards}/${id}/cards/${cardId}`, key),
     cards: (id: string, key: string) => call<Answer<"GetCards", 200>>("GET", `${boards}/${id}/cards`, key),
+    /** One picture, the file's own bytes as the body; the server re-encodes it. */
+    addImage: async (id: string, cardId: string, cardKey: string, file: Blob) => {
+        const response = await send("POST", `${boards}/${id}/cards/${cardId}/images`, cardKey, { raw: { body: file, contentType: file.type } });
+        return (await jsonOf(response)) as Answer<"AddCardImage", 201>;
+    },
+    removeImage: (id: string, cardId: string, cardKey: string, imageId: string) =>
+        call<void>("DELETE", `${boards}/${id}/cards/${cardId}/images/${imageId}`, cardKey),
+    /** A picture's bytes (the card key before delivery; any board key after). */
+    image: async (id: string, cardId: string, imageId: string, key: string) => {
+        const response = await send("GET", `${boards}/${id}/cards/${cardId}/images/${imageId}`, key, { accept: "image/*" });
+        return response.blob();
+    },
+    /** Gives (`on`) or takes back a reaction; answers the card's reactions as they now are. */
+    react: (id: string, cardId: string, key: string, reaction: ReactionName, on: boolean) =>
+        on
+            ? call<Answer<"React", 200>>("PUT", `${boards}/${id}/cards/${cardId}/reactions/${reaction}`, key)
+            : call<Answer<"Unreact", 200>>("DELETE", `${boards}/${id}/cards/${cardId}/reactions/${reaction}`, key),
+    sendThanks: (id: string, recipientKey: string, message: string) =>
+        call<Answer<"SendThanks", 201>>("POST", `${boards}/${id}/thanks`, recipientKey, { message } satisfies Body<"SendThanks">),
 };

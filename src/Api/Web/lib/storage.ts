@@ -31,12 +31,15 @@ export function ownCards(boardId: string): OwnCard[] {
         : [];
 }
 
+// A card id may arrive with or without dashes (a receipt link, the API): the same card either way.
+const sameCard = (a: string, b: string) => a.replaceAll("-", "").toLowerCase() === b.replaceAll("-", "").toLowerCase();
+
 export function rememberCard(boardId: string, card: OwnCard): void {
-    write(cardsKey(boardId), [...ownCards(boardId).filter(c => c.cardId !== card.cardId), card]);
+    write(cardsKey(boardId), [...ownCards(boardId).filter(c => !sameCard(c.cardId, card.cardId)), card]);
 }
 
 export function forgetCard(boardId: string, cardId: string): void {
-    write(cardsKey(boardId), ownCards(boardId).filter(c => c.cardId !== cardId));
+    write(cardsKey(boardId), ownCards(boardId).filter(c => !sameCard(c.cardId, cardId)));
 }
 
 export function lastAuthorName(): string {

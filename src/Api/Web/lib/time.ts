@@ -130,3 +130,13 @@ export function countdown(iso: string, now = Date.now()): string | null {
 export function dateInZone(zone: string, days = 0): string {
     return isoToWall(new Date(Date.now() + days * 86400000).toISOString(), zone).date;
 }
+
+/** "24 December 2026", in the reader's language and zone: for things that happened (thanks sent, a card written). */
+export function formatDay(iso: string): string {
+    return new Intl.DateTimeFormat(undefined, { dateStyle: "long" }).format(new Date(iso));
+}
+
+/** "24 December 2026 at 18:00", in the reader's language and zone. */
+export function formatWhen(iso: string): string {
+    return new Intl.DateTimeFormat(undefined, { dateStyle: "long", timeStyle: "short" }).format(new Date(iso));
+}
