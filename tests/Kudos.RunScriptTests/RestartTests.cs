@@ -108,8 +108,15 @@ public sealed class RestartTests
             timeZone = "UTC",
         }, ct);
         Assert.True(response.StatusCode == HttpStatusCode.Created, await response.Content.ReadAsStringAsync(ct));
-        return (await response.Content.ReadFromJsonAsync<Board>(Json, ct))!;
+        var board = (await response.Content.ReadFromJsonAsync<Board>(Json, ct))!;
+
+        // With a card: an empty board is held at its instant (the product's default policy), not delivered.
+        using var card = new HttpRequestMessage(HttpMethod.Post, $"/api/boards/{board.Id}/cards") { Content = JsonContent.Create(new { authorName = "Alan", message = "Still here after the restart." }) };
+        card.Headers.Authorization = new AuthenticationHeaderValue("Bearer", board.ContributeKey);
+        using var posted = await http.SendAsync(card, ct);
+        Assert.True(posted.StatusCode == HttpStatusCode.Created, await posted.Content.ReadAsStringAsync(ct));
+        return board;
     }
 
-    private sealed record Board(Guid Id, string OwnerKey);
+    private sealed record Board(Guid Id, string OwnerKey, string ContributeKey);
 }

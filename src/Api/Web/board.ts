@@ -7,7 +7,7 @@
 // for, there is no cover and no animation.
 import { api, ApiError, boardIdFromPath, fragmentValue, type Card, type Summary, type Thanks } from "./lib/api.js";
 import { cardWall, loadAllPictures, type CardOptions } from "./lib/cards.js";
-import { busy, byId, clearErrors, describe, fieldError, fill, notice, setText, show, showProblem } from "./lib/dom.js";
+import { busy, byId, characterCounter, clearErrors, describe, fieldError, fill, notice, setText, show, showProblem } from "./lib/dom.js";
 import { browserZone, formatDay, formatInZone } from "./lib/time.js";
 import { count, names } from "./lib/words.js";
 
@@ -122,14 +122,7 @@ function renderThanks(summary: Summary | null, id: string, readerKey: string): v
     }
     form.dataset["wired"] = "true";
     const message = byId<HTMLTextAreaElement>("thanks-message");
-    const counter = byId("thanks-count");
-    const countLeft = () => {
-        const left = maxThanks - message.value.length;
-        counter.textContent = `${left} characters left`;
-        counter.dataset["low"] = String(left < 200);
-    };
-    message.addEventListener("input", countLeft);
-    countLeft();
+    characterCounter(message, byId("thanks-count"), maxThanks);
     form.addEventListener("submit", async event => {
         event.preventDefault();
         clearErrors(form);

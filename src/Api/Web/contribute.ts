@@ -2,7 +2,7 @@
 // cards written from this browser (their keys live in localStorage), editable until delivery.
 import { api, ApiError, boardIdFromPath, fragmentValue, maxPicturesPerCard, type Card, type CardImage, type Summary } from "./lib/api.js";
 import { cardElement, cardWall } from "./lib/cards.js";
-import { busy, byId, clearErrors, confirmAction, describe, fieldError, fill, h, notice, setText, show, showProblem, valueOf } from "./lib/dom.js";
+import { busy, byId, characterCounter, clearErrors, confirmAction, describe, fieldError, fill, h, notice, setText, show, showProblem, valueOf } from "./lib/dom.js";
 import { picturePicker, type Picker } from "./lib/picker.js";
 import { forgetCard, lastAuthorName, ownCards, rememberAuthorName, rememberCard } from "./lib/storage.js";
 import { countdown, formatInZone, formatLocalIfDifferent } from "./lib/time.js";
@@ -315,13 +315,7 @@ function wire(): void {
         }
     }, maxPicturesPerCard);
     author.value = lastAuthorName();
-    const countLeft = () => {
-        const left = maxMessage - message.value.length;
-        counter.textContent = `${left} characters left`;
-        counter.dataset["low"] = String(left < 200);
-    };
-    message.addEventListener("input", countLeft);
-    countLeft();
+    const countLeft = characterCounter(message, counter, maxMessage);
 
     form.addEventListener("submit", async event => {
         event.preventDefault();

@@ -1,6 +1,6 @@
 // The start page: create a board. On success the owner lands on the owner page, keys in the URL fragment.
 import { api, ApiError, type EmptyBoardPolicy } from "./lib/api.js";
-import { busy, byId, clearErrors, fieldError, fill, h, show, showProblem, valueOf } from "./lib/dom.js";
+import { busy, byId, characterCounter, clearErrors, fieldError, fill, h, show, showProblem, valueOf } from "./lib/dom.js";
 import { forgetOwnerCredential, ownerCredential, ownerCredentials, rememberBoardKeys } from "./lib/storage.js";
 import { browserZone, dateInZone, fillZoneSelect, formatShort, wallToIso } from "./lib/time.js";
 
@@ -31,14 +31,7 @@ nameRecipient();
 
 const maxNote = 2000;
 const note = byId<HTMLTextAreaElement>("noteToRecipient");
-const noteCount = byId("noteToRecipient-count");
-const countNote = () => {
-    const left = maxNote - note.value.length;
-    noteCount.textContent = `${left} characters left`;
-    noteCount.dataset["low"] = String(left < 200);
-};
-note.addEventListener("input", countNote);
-countNote();
+characterCounter(note, byId("noteToRecipient-count"), maxNote);
 
 function emptyBoardPolicy(): EmptyBoardPolicy {
     const chosen = form.querySelector<HTMLInputElement>("input[name=emptyBoardPolicy]:checked");

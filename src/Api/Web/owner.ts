@@ -1,7 +1,7 @@
 // The owner's page, /o/{id}#k={ownerKey}&c={contributeKey}: status, countdown, contributors, moderation, schedule,
 // and the delivery's fate. Loading it only reads; every change is a button press.
 import { api, ApiError, boardIdFromPath, fragmentValue, type Delivery, type DispatchStatus, type EmptyBoardPolicy, type OwnerView } from "./lib/api.js";
-import { busy, byId, clearErrors, confirmAction, copyText, describe, fieldError, fill, h, notice, setText, show, showProblem, valueOf } from "./lib/dom.js";
+import { busy, byId, characterCounter, clearErrors, confirmAction, copyText, describe, fieldError, fill, h, notice, setText, show, showProblem, valueOf } from "./lib/dom.js";
 import { boardKeys, ownerCredentials } from "./lib/storage.js";
 import { countdown, fillZoneSelect, formatDay, formatInZone, formatLocalIfDifferent, formatShort, formatWhen, isoToWall, wallToIso } from "./lib/time.js";
 import { count } from "./lib/words.js";
@@ -325,12 +325,7 @@ function renderNote(v: OwnerView): void {
     }
 }
 
-function countNote(): void {
-    const left = maxNote - byId<HTMLTextAreaElement>("noteToRecipient").value.length;
-    const counter = byId("noteToRecipient-count");
-    counter.textContent = `${left} characters left`;
-    counter.dataset["low"] = String(left < 200);
-}
+let countNote: () => void = () => undefined;
 
 /** "This board has no cards yet." / "This board has only 1 card." */
 function fewCardsText(cards: number): string {
@@ -501,7 +496,7 @@ function wire(): void {
     });
 
     const noteForm = byId<HTMLFormElement>("note-form");
-    byId("noteToRecipient").addEventListener("input", countNote);
+    countNote = characterCounter(byId<HTMLTextAreaElement>("noteToRecipient"), byId("noteToRecipient-count"), maxNote);
     noteForm.addEventListener("submit", async event => {
         event.preventDefault();
         clearErrors(noteForm);

@@ -42,6 +42,9 @@ public static class KudosApi
             ownerEmail = "owner@example.test",
             deliverAt = deliverAt.ToString("O"),
             timeZone = "Europe/Paris",
+
+            // The failover boards have no cards: delivered anyway (the product's default holds an empty board).
+            emptyBoardPolicy = "DeliverAnyway",
         };
         // A 503 ("nothing was changed, try again shortly") is what the API answers while its Orleans client still routes
         // to the gateway of a silo that just died; a client retries it, and the test counts it. Nothing outside the API's

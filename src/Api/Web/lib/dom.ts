@@ -204,6 +204,21 @@ export async function busy<T>(form: HTMLFormElement | HTMLElement, work: () => P
  * Asks for confirmation in the page's own modal dialog (keyboard: Esc cancels, focus starts on "keep"),
  * instead of window.confirm, which blocks the page and cannot be styled.
  */
+/**
+ * Keeps "N characters left" under a text field (marked low under 200) as the field changes; returns the update, for a
+ * caller that fills the field itself.
+ */
+export function characterCounter(field: HTMLTextAreaElement, counter: HTMLElement, max: number): () => void {
+    const update = () => {
+        const left = max - field.value.length;
+        counter.textContent = `${left} characters left`;
+        counter.dataset["low"] = String(left < 200);
+    };
+    field.addEventListener("input", update);
+    update();
+    return update;
+}
+
 export function confirmAction(title: string, message: string, confirmLabel: string, cancelLabel = "Keep it"): Promise<boolean> {
     const dialog = byId<HTMLDialogElement>("confirm");
     setText("confirm-title", title);
