@@ -93,6 +93,18 @@ public sealed partial class ComposeStackTests(ITestOutputHelper output)
 
         var alan = await KudosApi.AddCardAsync(http, board.Created, "Alan", "You saw it first.", ct);
         var grace = await KudosApi.AddCardAsync(http, board.Created, "Grace", "Thank you!", ct);
+
+        // A picture: the API container decodes and re-encodes it with its native Skia library.
+        Guid pictureId;
+        using (var upload = KudosApi.Request(HttpMethod.Post, $"/api/boards/{board.Id}/cards/{alan.CardId}/images", alan.CardKey))
+        {
+            upload.Content = new ByteArrayContent(TestPictures.Png(300, 200));
+            upload.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("image/png");
+            using var stored = await http.SendAsync(upload, ct);
+            var body = await stored.Content.ReadAsStringAsync(ct);
+            Assert.True(stored.StatusCode == HttpStatusCode.Created, $"Picture upload answered {(int)stored.StatusCode}: {body}");
+            pictureId = System.Text.Json.JsonDocument.Parse(body).RootElement.GetProperty("id").GetGuid();
+        }
         using (var own = await http.SendAsync(KudosApi.Request(HttpMethod.Get, $"/api/boards/{board.Id}/cards/{alan.CardId}", alan.CardKey), ct))
         {
             Assert.Equal("You saw it first.", (await KudosApi.ReadAsync<CardDto>(own, HttpStatusCode.OK, ct)).Message);
@@ -120,6 +132,11 @@ public sealed partial class ComposeStackTests(ITestOutputHelper output)
         using var opened = await http.SendAsync(KudosApi.Request(HttpMethod.Get, $"/api/boards/{board.Id}/cards", link.Groups["key"].Value), ct);
         var cards = await KudosApi.ReadAsync<List<CardDto>>(opened, HttpStatusCode.OK, ct);
         Assert.Equal(["Alan", "Grace"], cards.Select(c => c.AuthorName).Order());
+        using (var picture = await http.SendAsync(KudosApi.Request(HttpMethod.Get, $"/api/boards/{board.Id}/cards/{alan.CardId}/images/{pictureId}", link.Groups["key"].Value), ct))
+        {
+            Assert.Equal(HttpStatusCode.OK, picture.StatusCode);
+            Assert.Equal((300, 200), TestPictures.PngSize(await picture.Content.ReadAsByteArrayAsync(ct)));
+        }
 
         // The silo containers' logs are not followed line by line here (see Unsignalled): the owner view is asked again.
         var view = await Unsignalled.RepeatUntilAsync(() => OwnerViewAsync(http, board, ct), v => v.Delivery?.Status == "Sent", TimeSpan.FromMilliseconds(250), TimeSpan.FromSeconds(30), ct);
