@@ -1,3 +1,4 @@
+using System.Net.Sockets;
 using MailKit.Net.Smtp;
 using MailKit.Security;
 
@@ -131,9 +132,11 @@ public sealed partial class SmtpConnection(SmtpOptions options, SmtpConnectionSt
     private async Task<SmtpClient> ConnectAsync(CancellationToken cancellationToken)
     {
         var client = new SmtpClient { Timeout = (int)Math.Min(int.MaxValue, options.Timeout.TotalMilliseconds) };
+        Socket? socket = null;
         try
         {
-            await client.ConnectAsync(options.Host, options.Port, ToMailKit(options.Security), cancellationToken).ConfigureAwait(false);
+            socket = await ConnectSocketAsync(cancellationToken).ConfigureAwait(false);
+            await client.ConnectAsync(socket, options.Host, options.Port, ToMailKit(options.Security), cancellationToken).ConfigureAwait(false);
             if (!string.IsNullOrEmpty(options.User))
             {
                 await client.AuthenticateAsync(options.User, options.Password ?? "", cancellationToken).ConfigureAwait(false);
@@ -142,12 +145,41 @@ public sealed partial class SmtpConnection(SmtpOptions options, SmtpConnectionSt
         catch
         {
             client.Dispose();
+            socket?.Dispose();
             throw;
         }
 
         _number = stats.Opened();
         LogOpened(_number, options.Host, options.Port);
         return client;
+    }
+
+    /// <summary>
+    /// The TCP connection, with Nagle's algorithm off. MailKit writes a message in several pieces; with Nagle on, the last
+    /// piece of a message larger than a segment waits for the server's delayed acknowledgement of the one before: about
+    /// 40 ms per message on Linux (measured with MailKit 4.18 and a 4 KB message: 45 ms with, 1.3 ms without), which capped
+    /// each connection at about 25 messages a second. Bounded by <see cref="SmtpOptions.Timeout"/> like every SMTP step.
+    /// </summary>
+    private async Task<Socket> ConnectSocketAsync(CancellationToken cancellationToken)
+    {
+        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        using var bound = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        bound.CancelAfter(options.Timeout);
+        try
+        {
+            await socket.ConnectAsync(options.Host, options.Port, bound.Token).ConfigureAwait(false);
+            return socket;
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            socket.Dispose();
+            throw new SocketException((int)SocketError.TimedOut);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
     }
 
     private void Discard(SmtpClient client, string reason)
