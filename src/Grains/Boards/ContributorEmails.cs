@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using Kudos.Grains.Email;
 
 namespace Kudos.Grains.Boards;
@@ -8,10 +6,10 @@ namespace Kudos.Grains.Boards;
 public static class ContributorEmails
 {
     /// <summary>One "delivered" email per board and address (by a hash: addresses never appear in ids).</summary>
-    public static string DeliveredId(Guid boardId, string email) => $"board-delivered/{boardId:N}/{AddressHash(email)}";
+    public static string DeliveredId(Guid boardId, string email) => $"board-delivered/{boardId:N}/{DispatchIds.AddressHash(email, 8)}";
 
     /// <summary>One thank-you email per board and address.</summary>
-    public static string ThanksId(Guid boardId, string email) => $"board-thanks/{boardId:N}/{AddressHash(email)}";
+    public static string ThanksId(Guid boardId, string email) => $"board-thanks/{boardId:N}/{DispatchIds.AddressHash(email, 8)}";
 
     /// <summary>
     /// Tells a contributor the board they wrote on was delivered; <paramref name="boardUrl"/> is their own link, which
@@ -60,7 +58,4 @@ public static class ContributorEmails
             toOwner ? EmailLayout.BecauseOwner(board) : EmailLayout.BecauseContributor(board));
         return new EmailMessage([to], subject, html, text, EmailTypes.Thanks, boardId.ToString("N"), Priority: EmailPriorities.Thanks);
     }
-
-    private static string AddressHash(string email) =>
-        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Addresses.Normalize(email))))[..16];
 }

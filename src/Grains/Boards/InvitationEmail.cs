@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using Kudos.Grains.Email;
 
 namespace Kudos.Grains.Boards;
@@ -8,10 +6,10 @@ namespace Kudos.Grains.Boards;
 public static class InvitationEmail
 {
     /// <summary>The dispatch id of the invitation of <paramref name="email"/> (by a hash: addresses never appear in ids).</summary>
-    public static string InvitationId(Guid boardId, string email) => $"board-invite/{boardId:N}/{AddressHash(email)}";
+    public static string InvitationId(Guid boardId, string email) => $"board-invite/{boardId:N}/{DispatchIds.AddressHash(email, 12)}";
 
     /// <summary>The dispatch id of the reminder of <paramref name="email"/>.</summary>
-    public static string ReminderId(Guid boardId, string email) => $"board-invite-reminder/{boardId:N}/{AddressHash(email)}";
+    public static string ReminderId(Guid boardId, string email) => $"board-invite-reminder/{boardId:N}/{DispatchIds.AddressHash(email, 12)}";
 
     /// <summary>The contribution link; the key and the personal invite token travel in the fragment.</summary>
     public static string InviteUrl(Uri publicBaseUrl, Guid boardId, string contributeKey, string inviteToken) =>
@@ -57,7 +55,4 @@ public static class InvitationEmail
             Priority: reminder ? EmailPriorities.InviteeReminder : EmailPriorities.Invitation,
             ReputationOwner: Addresses.Normalize(board.OwnerEmail));
     }
-
-    private static string AddressHash(string email) =>
-        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Addresses.Normalize(email))).AsSpan(0, 12));
 }
